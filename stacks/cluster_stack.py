@@ -1,0 +1,62 @@
+"""The stack that runs the envelope-encrypted EKS cluster in a VPC of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_eks_v2 as eks
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+from eks_envelope_secrets import EnvelopeEncryptedCluster
+
+from stacks.config import AppConfig
+
+MAX_AZS_WHEN_ENVIRONMENT_AGNOSTIC = 2
+
+
+class EncryptedClusterStack(Stack):
+    """Takes the key from the key stack through a cross-stack reference."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: AppConfig,
+        secrets_encryption_key: kms.IKey,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id, **kwargs)
+        vpc = ec2.Vpc(
+            self,
+            "Vpc",
+            nat_gateways=1,
+            # Explicit zones keep an environment-specific synth free of AWS lookups.
+            **(
+                {"availability_zones": config.availability_zones}
+                if config.availability_zones
+                else {"max_azs": MAX_AZS_WHEN_ENVIRONMENT_AGNOSTIC}
+            ),
+        )
+        self.encrypted_cluster = EnvelopeEncryptedCluster(
+            self,
+            "EnvelopeEncryptedCluster",
+            cluster_name=config.cluster_name,
+            secrets_encryption_key=secrets_encryption_key,
+            vpc=vpc,
+            version=eks.KubernetesVersion.of(config.kubernetes_version),
+            public_access_cidrs=config.public_access_cidrs,
+            allow_public_access_from_anywhere=config.allow_public_access_from_anywhere,
+            deployer_role_arn=config.deployer_role_arn,
+            deployer_namespaces=[config.namespace],
+            cluster_admin_role_arns=config.cluster_admin_role_arns,
+        )
+        cluster = self.encrypted_cluster.cluster
+        CfnOutput(self, "ClusterName", value=cluster.cluster_name)
+        CfnOutput(
+            self,
+            "UpdateKubeconfigCommand",
+            value=f"aws eks update-kubeconfig --name {cluster.cluster_name} --region {self.region}",
+        )
