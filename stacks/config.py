@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from eks_envelope_secrets.envelope_encrypted_cluster import validate_public_access_cidrs
 from eks_envelope_secrets.kubernetes_names import (
     validate_dns1123_subdomain,
-    validate_env_var_name,
+    validate_secret_keys,
     validate_eks_cluster_name,
     validate_workload_namespace,
 )
@@ -103,10 +103,9 @@ class AppConfig(BaseModel):
     secret_name: Annotated[str, _named(validate_dns1123_subdomain, "secretName")] = Field(
         "gen-ai", description="a DNS-1123 subdomain, e.g. 'gen-ai'"
     )
-    secret_keys: list[Annotated[str, _named(validate_env_var_name, "secretKeys")]] = Field(
+    secret_keys: Annotated[list[str], _named(validate_secret_keys, "secretKeys")] = Field(
         default_factory=lambda: ["GEN_AI_KEY"],
-        min_length=1,
-        description="one or more environment-variable names, e.g. ['GEN_AI_KEY']",
+        description="one or more distinct environment-variable names, e.g. ['GEN_AI_KEY']",
     )
     demo_image: str = Field(
         DEFAULT_IMAGE, min_length=1, description="the demo Pod's image, pinned by tag or digest"
@@ -177,7 +176,9 @@ class ConfigError(ValueError):
 
 def _describe(error: Any) -> str:
     """One line per problem: the field, what is wrong, and what is expected, never the input."""
-    path = ".".join(_camel(part) for part in error["loc"])
+    path = "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]
+    ).lstrip(".")
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         known = ", ".join(sorted(field.alias or name for name, field in AppConfig.model_fields.items()))
@@ -191,7 +192,3 @@ def _describe(error: Any) -> str:
         )
     expected = f" Expected {field.description}." if field and field.description else ""
     return f"{path}: {message}.{expected}".replace("..", ".")
-
-
-def _camel(part: Any) -> str:
-    return to_camel(part) if isinstance(part, str) else f"[{part}]"

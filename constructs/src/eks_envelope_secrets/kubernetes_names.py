@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 _DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -38,6 +39,18 @@ def validate_env_var_name(field: str, value: str) -> str:
             "not starting with a digit (e.g. 'GEN_AI_KEY')."
         )
     return value
+
+
+def validate_secret_keys(field: str, keys: Sequence[str]) -> list[str]:
+    """Return ``keys`` if there is at least one, each an environment-variable name, none twice."""
+    if not keys:
+        raise ValueError(f"{field} is empty: name at least one Secret key (e.g. ['GEN_AI_KEY']).")
+    for key in keys:
+        validate_env_var_name(field, key)
+    duplicates = sorted({key for key in keys if list(keys).count(key) > 1})
+    if duplicates:
+        raise ValueError(f"{field} lists {', '.join(duplicates)} more than once: list each once.")
+    return list(keys)
 
 
 def validate_eks_cluster_name(field: str, value: str) -> str:

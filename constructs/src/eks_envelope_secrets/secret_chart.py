@@ -10,7 +10,7 @@ from constructs import Construct
 
 from eks_envelope_secrets.kubernetes_names import (
     validate_dns1123_subdomain,
-    validate_env_var_name,
+    validate_secret_keys,
     validate_workload_namespace,
 )
 
@@ -41,13 +41,7 @@ class SecretChart(cdk8s.Chart):
         """
         validate_workload_namespace("namespace", namespace)
         validate_dns1123_subdomain("secret_name", secret_name)
-        if not keys:
-            raise ValueError("keys is empty: name at least one Secret key (e.g. ['GEN_AI_KEY']).")
-        for key in keys:
-            validate_env_var_name("keys", key)
-        duplicates = sorted({key for key in keys if list(keys).count(key) > 1})
-        if duplicates:
-            raise ValueError(f"keys lists {', '.join(duplicates)} more than once: list each once.")
+        validate_secret_keys("keys", keys)
         super().__init__(scope, id, namespace=namespace, disable_resource_name_hashes=True)
         self.secret_name = secret_name
         self.keys: tuple[str, ...] = tuple(keys)

@@ -122,7 +122,7 @@ def _fingerprint_script(secret_file: str) -> str:
     """Print the key's length and the first 12 hex digits of its SHA-256, never the key."""
     path = shlex.quote(secret_file)
     return (
-        "trap 'exit 0' TERM; "
+        "trap 'kill $! 2>/dev/null; exit 0' TERM; "
         f'echo "secret mounted at {secret_file}: $(wc -c < {path}) bytes, '
         f'sha256 prefix $(sha256sum {path} | cut -c1-12)"; '
         "while true; do sleep 3600 & wait $!; done"
