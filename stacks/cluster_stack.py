@@ -28,17 +28,13 @@ class EncryptedClusterStack(Stack):
         secrets_encryption_key: kms.IKey,
         **kwargs: Any,
     ) -> None:
+        self._configured_zones = list(config.availability_zones)
         super().__init__(scope, id, **kwargs)
         vpc = ec2.Vpc(
             self,
             "Vpc",
+            max_azs=len(self._configured_zones) or MAX_AZS_WHEN_ENVIRONMENT_AGNOSTIC,
             nat_gateways=1,
-            # Explicit zones keep an environment-specific synth free of AWS lookups.
-            **(
-                {"availability_zones": config.availability_zones}
-                if config.availability_zones
-                else {"max_azs": MAX_AZS_WHEN_ENVIRONMENT_AGNOSTIC}
-            ),
         )
         self.encrypted_cluster = EnvelopeEncryptedCluster(
             self,
@@ -60,3 +56,8 @@ class EncryptedClusterStack(Stack):
             "UpdateKubeconfigCommand",
             value=f"aws eks update-kubeconfig --name {cluster.cluster_name} --region {self.region}",
         )
+
+    @property
+    def availability_zones(self) -> list[str]:
+        """The configured zones, when given, so an environment-specific synth makes no lookup."""
+        return self._configured_zones or list(super().availability_zones)
