@@ -4,16 +4,12 @@
 import sys
 from pathlib import Path
 
-import cdk8s
-
 from stacks.config import AppConfig, ConfigError
-from stacks.workload_charts import add_workload_charts
+from stacks.workload_charts import synth_manifests
 
+here = Path(__file__).parent
 try:
-    config = AppConfig.from_cdk_json(Path(__file__).with_name("cdk.json"))
+    config = AppConfig.from_cdk_json(here / "cdk.json")
 except ConfigError as error:
     sys.exit(str(error))
-
-app = cdk8s.App(outdir=str(Path(__file__).with_name("dist")))
-add_workload_charts(app, config)
-app.synth()
+synth_manifests(config, here / "dist")

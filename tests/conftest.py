@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-import cdk8s
 import pytest
 import yaml
 from aws_cdk.assertions import Template
 
 from stacks.app_stacks import AppStacks, add_app_stacks
 from stacks.config import AppConfig
-from stacks.workload_charts import add_workload_charts
+from stacks.workload_charts import synth_manifests
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AWS_CREDENTIAL_VARIABLES = (
@@ -92,14 +91,13 @@ def cluster_template_for() -> Callable[..., Template]:
     return build
 
 
-def synth_manifests(config: AppConfig, outdir: Path) -> dict[str, list[dict[str, Any]]]:
-    """Run the app's cdk8s charts and return each written file's documents."""
-    app = cdk8s.App(outdir=str(outdir))
-    add_workload_charts(app, config)
-    app.synth()
+def load_manifests(outdir: Path) -> dict[str, list[dict[str, Any]]]:
+    """Each written file's documents, keyed by its path under ``outdir``, in apply order."""
     return {
-        path.name: [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc]
-        for path in sorted(outdir.glob("*.yaml"))
+        path.relative_to(outdir).as_posix(): [
+            doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc
+        ]
+        for path in sorted(outdir.rglob("*.yaml"))
     }
 
 
@@ -107,7 +105,9 @@ def synth_manifests(config: AppConfig, outdir: Path) -> dict[str, list[dict[str,
 def manifests(
     shipped_config: AppConfig, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, list[dict[str, Any]]]:
-    return synth_manifests(shipped_config, tmp_path_factory.mktemp("dist"))
+    outdir = tmp_path_factory.mktemp("dist")
+    synth_manifests(shipped_config, outdir)
+    return load_manifests(outdir)
 
 
 def only(documents: list[dict[str, Any]], kind: str) -> dict[str, Any]:

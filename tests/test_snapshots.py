@@ -27,7 +27,11 @@ def test_cluster_stack_template(cluster_template: Template, json_snapshot: Snaps
 
 @pytest.mark.parametrize(
     "file_name",
-    ["0000-namespace.k8s.yaml", "0001-secret.k8s.yaml", "0002-secret-mount-demo.k8s.yaml"],
+    [
+        pytest.param("cluster-admin/namespace.k8s.yaml", id="namespace"),
+        pytest.param("workload/0000-secret.k8s.yaml", id="secret"),
+        pytest.param("workload/0001-secret-mount-demo.k8s.yaml", id="secret-mount-demo"),
+    ],
 )
 def test_chart_manifests(
     manifests: dict[str, list[dict[str, Any]]], file_name: str, json_snapshot: SnapshotAssertion
@@ -37,9 +41,9 @@ def test_chart_manifests(
 
 def test_every_chart_has_a_snapshot(manifests: dict[str, list[dict[str, Any]]]) -> None:
     assert sorted(manifests) == [
-        "0000-namespace.k8s.yaml",
-        "0001-secret.k8s.yaml",
-        "0002-secret-mount-demo.k8s.yaml",
+        "cluster-admin/namespace.k8s.yaml",
+        "workload/0000-secret.k8s.yaml",
+        "workload/0001-secret-mount-demo.k8s.yaml",
     ]
 
 

@@ -24,9 +24,13 @@ def secret_volume(pod: dict[str, Any]) -> dict[str, Any]:
     return volume
 
 
-def test_manifests_apply_in_dependency_order(manifests: Documents) -> None:
-    kinds = [documents[0]["kind"] for documents in manifests.values()]
-    assert kinds == ["Namespace", "Secret", "Pod"]
+def test_cluster_admin_applies_the_namespace_and_the_deployer_the_rest(manifests: Documents) -> None:
+    kinds = {path: [document["kind"] for document in documents] for path, documents in manifests.items()}
+    assert kinds == {
+        "cluster-admin/namespace.k8s.yaml": ["Namespace"],
+        "workload/0000-secret.k8s.yaml": ["Secret"],
+        "workload/0001-secret-mount-demo.k8s.yaml": ["Pod"],
+    }
 
 
 def test_every_namespaced_object_is_in_the_app_namespace(all_documents: list[dict[str, Any]]) -> None:

@@ -154,7 +154,7 @@ def describe_clusters(stacks: list[StackTemplate]) -> list[str]:
 
 def describe_manifests(manifests: Path) -> list[str]:
     lines = [f"Manifests ({manifests}):"]
-    for path in sorted(manifests.glob("*.yaml")):
+    for path in sorted(manifests.rglob("*.yaml")):
         for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
             if not document:
                 continue
@@ -165,7 +165,7 @@ def describe_manifests(manifests: Path) -> list[str]:
                 has_values = bool(document.get("data") or document.get("stringData"))
                 keys = metadata.get("annotations", {}).get("eks-envelope-secrets.io/keys", "")
                 detail = f" (keys {keys}; {'HAS VALUES' if has_values else 'no values: supplied at apply time'})"
-            lines.append(f"  {path.name}: {document['kind']} {name}{detail}")
+            lines.append(f"  {path.relative_to(manifests)}: {document['kind']} {name}{detail}")
     return lines
 
 
