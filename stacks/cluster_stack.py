@@ -48,6 +48,7 @@ class EncryptedClusterStack(Stack):
             deployer_role_arn=config.deployer_role_arn,
             deployer_namespaces=[config.namespace],
             cluster_admin_role_arns=config.cluster_admin_role_arns,
+            guarded_secret_variables=config.secret_keys,
         )
         cluster = self.encrypted_cluster.cluster
         CfnOutput(self, "ClusterName", value=cluster.cluster_name)

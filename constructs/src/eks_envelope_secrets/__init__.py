@@ -6,6 +6,7 @@ from eks_envelope_secrets.envelope_encrypted_cluster import (
 )
 from eks_envelope_secrets.namespace_chart import NamespaceChart
 from eks_envelope_secrets.secret_chart import KEYS_ANNOTATION, SecretChart
+from eks_envelope_secrets.secret_leak_guard import SecretLeakGuard
 from eks_envelope_secrets.secret_mount_demo_chart import SecretMountDemoChart
 from eks_envelope_secrets.secrets_encryption_key import SecretsEncryptionKey
 
@@ -15,6 +16,7 @@ __all__ = [
     "EnvelopeEncryptedCluster",
     "NamespaceChart",
     "SecretChart",
+    "SecretLeakGuard",
     "SecretMountDemoChart",
     "SecretsEncryptionKey",
 ]

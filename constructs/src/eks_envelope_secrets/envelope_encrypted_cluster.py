@@ -11,6 +11,7 @@ from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from eks_envelope_secrets.secret_leak_guard import SecretLeakGuard
 from eks_envelope_secrets.kubernetes_names import (
     validate_eks_cluster_name,
     validate_workload_namespace,
@@ -62,6 +63,7 @@ class EnvelopeEncryptedCluster(Construct):
         deployer_namespaces: Sequence[str] = (),
         cluster_admin_role_arns: Sequence[str] = (),
         additional_log_types: Sequence[eks.ClusterLoggingTypes] = (),
+        guarded_secret_variables: Sequence[str] = (),
     ) -> None:
         """Create the cluster.
 
@@ -76,9 +78,13 @@ class EnvelopeEncryptedCluster(Construct):
         :param deployer_namespaces: namespaces the deployer may edit; required with the role.
         :param cluster_admin_role_arns: IAM roles given cluster-admin access.
         :param additional_log_types: control-plane logs beyond api, audit and authenticator.
+        :param guarded_secret_variables: environment variables holding Secret values; synthesis
+            fails if any of their values reaches a template (``SecretLeakGuard``, which also
+            rejects any Kubernetes Secret with data in a template, is always registered).
         """
         super().__init__(scope, id)
         validate_eks_cluster_name("cluster_name", cluster_name)
+        SecretLeakGuard.protect(self, guarded_secret_variables)
         _require_same_environment(Stack.of(self), secrets_encryption_key)
         endpoint_access = _endpoint_access(
             validate_public_access_cidrs(
