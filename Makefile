@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_CLI_NOTICES := false
 
-.PHONY: synth test env clean
+.PHONY: synth test apply env clean
 
 env: $(STAMP)
 
@@ -29,6 +29,11 @@ synth: $(STAMP)
 
 test: $(STAMP)
 	python -m pytest
+
+# Applies dist/workload with the Secret's values from the environment (GEN_AI_KEY by default),
+# streamed to kubectl's standard input. APPLY_ARGS adds options, e.g. --context or --dry-run.
+apply: $(STAMP)
+	eks-envelope-secrets-apply --manifests dist/workload $(APPLY_ARGS)
 
 clean:
 	rm -rf cdk.out dist .pytest_cache

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import yaml
 
-from eks_envelope_secrets.secret_chart import KEYS_ANNOTATION
+from eks_envelope_secrets.secret_contract import declared_keys
 
 FIELD_MANAGER = "eks-envelope-secrets"
 REDACTED = "<redacted>"
@@ -69,7 +69,7 @@ def value_sources(
         key
         for document in documents
         if document.get("kind") == "Secret"
-        for key in _declared_keys(document)
+        for key in declared_keys(document)
     ]
     unknown = sorted((set(variables) | ({stdin_key} if stdin_key else set())) - set(declared))
     if unknown:
@@ -108,11 +108,11 @@ def with_values(documents: Sequence[dict[str, Any]], values: Mapping[str, str]) 
     """The documents with each declared Secret's ``data`` filled in, base64-encoded."""
     filled = []
     for document in documents:
-        if document.get("kind") == "Secret" and _declared_keys(document):
+        if document.get("kind") == "Secret" and declared_keys(document):
             document = copy.deepcopy(document)
             document["data"] = {
                 key: base64.b64encode(values[key].encode("utf-8")).decode("ascii")
-                for key in _declared_keys(document)
+                for key in declared_keys(document)
             }
         filled.append(document)
     return filled
@@ -177,11 +177,6 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     keys = ", ".join(source.key for source in sources) or "no Secret values"
     print(f"eks-envelope-secrets-apply: applied {len(documents)} object(s) with {keys}.", file=sys.stderr)
     return 0
-
-
-def _declared_keys(secret: dict[str, Any]) -> list[str]:
-    annotation = secret.get("metadata", {}).get("annotations", {}).get(KEYS_ANNOTATION, "")
-    return [key for key in str(annotation).split(",") if key]
 
 
 def _without_trailing_newline(value: str) -> str:

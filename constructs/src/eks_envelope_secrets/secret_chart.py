@@ -8,14 +8,12 @@ import cdk8s
 import cdk8s_plus_35 as kplus
 from constructs import Construct
 
+from eks_envelope_secrets.secret_contract import KEYS_ANNOTATION
 from eks_envelope_secrets.kubernetes_names import (
     validate_dns1123_subdomain,
     validate_secret_keys,
     validate_workload_namespace,
 )
-
-KEYS_ANNOTATION = "eks-envelope-secrets.io/keys"
-"""Lists the keys the Secret must carry; whoever applies it supplies their values."""
 
 
 class SecretChart(cdk8s.Chart):
