@@ -108,7 +108,10 @@ class AppConfig(BaseModel):
         description="one or more distinct environment-variable names, e.g. ['GEN_AI_KEY']",
     )
     demo_image: str = Field(
-        DEFAULT_IMAGE, min_length=1, description="the demo Pod's image, pinned by tag or digest"
+        DEFAULT_IMAGE,
+        pattern=r"^[a-z0-9.-]+(:[0-9]+)?/[^:@\s]+(:[\w][\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$",
+        description="an image with its registry, pinned by a tag other than 'latest' or by "
+        "digest, e.g. 'public.ecr.aws/docker/library/busybox:1.37.0'",
     )
 
     @model_validator(mode="after")
@@ -119,6 +122,25 @@ class AppConfig(BaseModel):
             allow_anywhere=self.allow_public_access_from_anywhere,
             opt_in='"allowPublicAccessFromAnywhere": true',
         )
+        return self
+
+    @model_validator(mode="after")
+    def _image_is_pinned(self) -> AppConfig:
+        tag = self.demo_image.split("@")[0].rsplit("/", 1)[-1].partition(":")[2]
+        if tag in ("", "latest") and "@sha256:" not in self.demo_image:
+            raise ValueError(
+                "demoImage: pin the image by a tag other than 'latest' or by digest, e.g. "
+                "'public.ecr.aws/docker/library/busybox:1.37.0'."
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _one_access_entry_per_role(self) -> AppConfig:
+        if self.deployer_role_arn and self.deployer_role_arn in self.cluster_admin_role_arns:
+            raise ValueError(
+                "deployerRoleArn is also in clusterAdminRoleArns: EKS allows one access entry per "
+                "role; list it in one place only."
+            )
         return self
 
     @model_validator(mode="after")
@@ -170,7 +192,7 @@ class ConfigError(ValueError):
         lines = "\n".join(f"  - {problem}" for problem in problems)
         super().__init__(
             f'Invalid configuration in cdk.json context "{CONTEXT_KEY}":\n{lines}\n'
-            "Fix these values in cdk.json (or pass them with -c) and synthesize again."
+            "Fix these values in cdk.json and synthesize again."
         )
 
 

@@ -22,10 +22,9 @@ class SecretsKeyStack(Stack):
             "SecretsEncryptionKey",
             cluster_name=config.cluster_name,
             rotation_period=Duration.days(config.key_rotation_days),
-            administrators=[
-                iam.Role.from_role_arn(self, f"KeyAdmin{index}", arn, mutable=False)
-                for index, arn in enumerate(config.key_admin_role_arns)
-            ],
+            # ArnPrincipal puts administrators in the key policy; an imported immutable role
+            # would silently drop the grant.
+            administrators=[iam.ArnPrincipal(arn) for arn in config.key_admin_role_arns],
         )
         CfnOutput(self, "SecretsKeyArn", value=self.encryption_key.key.key_arn)
         CfnOutput(self, "SecretsKeyAlias", value=self.encryption_key.alias_name)

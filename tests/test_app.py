@@ -58,3 +58,18 @@ def test_both_stacks_share_the_configured_environment() -> None:
     stacks = add_app_stacks(cdk.App(context=cdk_json_context()), AppConfig.from_context(ENVIRONMENT_SPECIFIC))
     for stack in (stacks.key, stacks.cluster):
         assert (stack.account, stack.region) == ("123456789012", "eu-west-1")
+
+
+def test_key_administrators_are_in_the_key_policy_of_an_environment_specific_app() -> None:
+    admin = "arn:aws:iam::123456789012:role/key-admin"
+    config = AppConfig.from_context({**ENVIRONMENT_SPECIFIC, "keyAdminRoleArns": [admin]})
+    stacks = add_app_stacks(cdk.App(context=cdk_json_context()), config)
+    (key,) = Template.from_stack(stacks.key).find_resources("AWS::KMS::Key").values()
+    principals = [statement["Principal"] for statement in key["Properties"]["KeyPolicy"]["Statement"]]
+    assert {"AWS": admin} in principals
+
+
+def test_key_rotation_days_reach_the_template() -> None:
+    config = AppConfig.from_context({"keyRotationDays": 180})
+    stacks = add_app_stacks(cdk.App(context=cdk_json_context()), config)
+    Template.from_stack(stacks.key).has_resource_properties("AWS::KMS::Key", {"RotationPeriodInDays": 180})

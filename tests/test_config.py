@@ -65,14 +65,20 @@ def test_defaults_are_secure() -> None:
         ({"secretKeys": []}, "secretKeys: secretKeys is empty: name at least one Secret key"),
         ({"secretKeys": ["GEN-AI"]}, "secretKeys: secretKeys 'GEN-AI' is not an environment-variable name"),
         ({"secretKeys": ["A", "A"]}, "secretKeys: secretKeys lists A more than once"),
-        ({"demoImage": ""}, "demoImage: String should have at least 1 character"),
+        ({"demoImage": "busybox"}, "demoImage: String should match pattern"),
+        ({"demoImage": "public.ecr.aws/docker/library/busybox:latest"}, "demoImage: pin the image by a tag"),
+        ({"demoImage": "public.ecr.aws/docker/library/busybox"}, "demoImage: pin the image by a tag"),
+        (
+            {"deployerRoleArn": ROLE, "clusterAdminRoleArns": [ROLE]},
+            "deployerRoleArn is also in clusterAdminRoleArns: EKS allows one access entry per role",
+        ),
         ({"clusterNmae": "x"}, "clusterNmae: unknown setting; remove it or use one of"),
     ],
 )
 def test_bad_value_is_reported_with_its_field_and_fix(settings: dict[str, Any], expected: str) -> None:
     message = problems_for(settings)
     assert expected in message
-    assert "Fix these values in cdk.json" in message
+    assert "Fix these values in cdk.json and synthesize again." in message
 
 
 def test_field_errors_say_what_is_expected() -> None:

@@ -230,3 +230,30 @@ def test_region_pinned_key_with_environment_agnostic_cluster_is_rejected() -> No
     )
     with pytest.raises(ValueError, match=r"do not both pin the account"):
         standalone_cluster(stack, key)
+
+
+def test_cluster_waits_for_its_role_to_be_allowed_to_use_the_key(cluster_template: Template) -> None:
+    (cluster,) = cluster_template.find_resources("AWS::EKS::Cluster").values()
+    (policy_id,) = [
+        logical_id
+        for logical_id, policy in cluster_template.find_resources("AWS::IAM::Policy").items()
+        if "kms:Decrypt" in str(policy)
+    ]
+    assert policy_id in cluster["DependsOn"]
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"cluster_name": "bad name"}, r"cluster_name 'bad name' is not a valid EKS cluster name"),
+        (
+            {"deployer_role_arn": DEPLOYER, "deployer_namespaces": ["default"]},
+            r"deployer_namespaces 'default' is shared with the cluster",
+        ),
+    ],
+)
+def test_cluster_rejects_bad_props(props: dict[str, Any], message: str) -> None:
+    stack = cdk.Stack(cdk.App(), "Stack")
+    arguments = {"cluster_name": "demo", **props}
+    with pytest.raises(ValueError, match=message):
+        EnvelopeEncryptedCluster(stack, "Cluster", secrets_encryption_key=kms.Key(stack, "Key"), **arguments)

@@ -201,3 +201,26 @@ def test_run_as_id_below_10000_is_rejected() -> None:
             secret_key="GEN_AI_KEY",
             run_as_id=1000,
         )
+
+
+@pytest.mark.parametrize(
+    ("props", "message"),
+    [
+        ({"secret_name": "Gen_AI"}, r"secret_name 'Gen_AI' is not a DNS-1123 subdomain"),
+        ({"secret_key": "GEN-AI"}, r"secret_key 'GEN-AI' is not an environment-variable name"),
+        ({"namespace": "default"}, r"namespace 'default' is shared with the cluster"),
+        ({"image": ""}, r"image is empty"),
+    ],
+)
+def test_demo_chart_rejects_bad_props(props: dict[str, Any], message: str) -> None:
+    arguments = {"namespace": "gen-ai", "secret_name": "gen-ai", "secret_key": "GEN_AI_KEY", **props}
+    with pytest.raises(ValueError, match=message):
+        SecretMountDemoChart(cdk8s.App(), "demo", **arguments)
+
+
+def test_secret_carries_recommended_labels(all_documents: list[dict[str, Any]]) -> None:
+    labels = only(all_documents, "Secret")["metadata"]["labels"]
+    assert labels == {
+        "app.kubernetes.io/name": "gen-ai",
+        "app.kubernetes.io/managed-by": "eks-envelope-secrets",
+    }

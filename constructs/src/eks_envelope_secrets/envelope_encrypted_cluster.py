@@ -108,7 +108,9 @@ class EnvelopeEncryptedCluster(Construct):
             default_capacity_type=eks.DefaultCapacityType.AUTOMODE,
             compute=eks.ComputeConfig(node_pools=list(AUTO_MODE_NODE_POOLS)),
         )
-        secrets_encryption_key.grant(self.cluster.role, *CLUSTER_ROLE_KEY_ACTIONS)
+        key_grant = secrets_encryption_key.grant(self.cluster.role, *CLUSTER_ROLE_KEY_ACTIONS)
+        if self.cluster.node.default_child is not None:
+            key_grant.apply_before(self.cluster.node.default_child)
 
         if deployer_role_arn is not None:
             if not deployer_namespaces:

@@ -48,6 +48,10 @@ class SecretChart(cdk8s.Chart):
             "Secret",
             metadata=cdk8s.ApiObjectMetadata(
                 name=secret_name,
+                labels={
+                    "app.kubernetes.io/name": secret_name,
+                    "app.kubernetes.io/managed-by": "eks-envelope-secrets",
+                },
                 annotations={KEYS_ANNOTATION: ",".join(self.keys)},
             ),
             type="Opaque",
