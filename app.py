@@ -6,6 +6,7 @@ import sys
 import aws_cdk as cdk
 
 from stacks.app_stacks import add_app_stacks
+from stacks.compliance import add_compliance_checks
 from stacks.config import CONTEXT_KEY, AppConfig, ConfigError
 
 app = cdk.App()
@@ -14,4 +15,5 @@ try:
 except ConfigError as error:
     sys.exit(str(error))
 add_app_stacks(app, config)
+add_compliance_checks(app)
 app.synth()

@@ -67,13 +67,19 @@ def test_cluster_role_may_use_the_key_as_eks_needs(
     key_arn = {"Fn::ImportValue": key_export_name(app_stacks)}
     granted = {
         action
-        for policy in cluster_template.find_resources("AWS::IAM::Policy").values()
-        if {"Ref": cluster_role} in policy["Properties"]["Roles"]
+        for policy in cluster_template.find_resources("AWS::IAM::ManagedPolicy").values()
+        if {"Ref": cluster_role} in policy["Properties"].get("Roles", [])
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
         if statement["Effect"] == "Allow" and statement["Resource"] == key_arn
         for action in statement["Action"]
     }
     assert granted == {"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"}
+
+
+def test_cluster_role_has_no_inline_policy(cluster_template: Template) -> None:
+    cluster_role = the_cluster(cluster_template)["RoleArn"]["Fn::GetAtt"][0]
+    for policy in cluster_template.find_resources("AWS::IAM::Policy").values():
+        assert {"Ref": cluster_role} not in policy["Properties"]["Roles"]
 
 
 def test_control_plane_logs_api_audit_and_authenticator(cluster_template: Template) -> None:
@@ -236,7 +242,7 @@ def test_cluster_waits_for_its_role_to_be_allowed_to_use_the_key(cluster_templat
     (cluster,) = cluster_template.find_resources("AWS::EKS::Cluster").values()
     (policy_id,) = [
         logical_id
-        for logical_id, policy in cluster_template.find_resources("AWS::IAM::Policy").items()
+        for logical_id, policy in cluster_template.find_resources("AWS::IAM::ManagedPolicy").items()
         if "kms:Decrypt" in str(policy)
     ]
     assert policy_id in cluster["DependsOn"]

@@ -67,7 +67,7 @@ def test_value_reaches_kubectl_through_standard_input_only(
 def test_demo_pod_is_applied_after_its_secret(workload_manifests: Path, kubectl: FakeKubectl) -> None:
     run_apply(workload_manifests, environment_with(kubectl, GEN_AI_KEY=CANARY))
     kinds = [doc["kind"] for doc in yaml.safe_load_all(kubectl.stdin) if doc]
-    assert kinds == ["Secret", "Pod"]
+    assert kinds == ["Secret", "Pod", "NetworkPolicy"]
 
 
 def test_dry_run_prints_the_manifests_redacted_and_applies_nothing(
@@ -75,7 +75,7 @@ def test_dry_run_prints_the_manifests_redacted_and_applies_nothing(
 ) -> None:
     result = run_apply(workload_manifests, environment_with(kubectl, GEN_AI_KEY=CANARY), "--dry-run")
     assert result.returncode == 0
-    (secret, _pod) = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+    secret = next(doc for doc in yaml.safe_load_all(result.stdout) if doc and doc["kind"] == "Secret")
     assert secret["data"] == {"GEN_AI_KEY": "<redacted>"}
     assert CANARY not in result.stdout
     assert not kubectl.called

@@ -29,7 +29,7 @@ def test_cluster_admin_applies_the_namespace_and_the_deployer_the_rest(manifests
     assert kinds == {
         "cluster-admin/namespace.k8s.yaml": ["Namespace"],
         "workload/0000-secret.k8s.yaml": ["Secret"],
-        "workload/0001-secret-mount-demo.k8s.yaml": ["Pod"],
+        "workload/0001-secret-mount-demo.k8s.yaml": ["Pod", "NetworkPolicy"],
     }
 
 
@@ -224,3 +224,17 @@ def test_secret_carries_recommended_labels(all_documents: list[dict[str, Any]]) 
         "app.kubernetes.io/name": "gen-ai",
         "app.kubernetes.io/managed-by": "eks-envelope-secrets",
     }
+
+
+def test_demo_pod_is_isolated_by_a_deny_all_network_policy(
+    all_documents: list[dict[str, Any]], demo_pod: dict[str, Any]
+) -> None:
+    policy = only(all_documents, "NetworkPolicy")["spec"]
+    assert sorted(policy["policyTypes"]) == ["Egress", "Ingress"]
+    assert policy.get("ingress", []) == [] and policy.get("egress", []) == []
+    selected = policy["podSelector"]["matchLabels"]
+    assert selected.items() <= demo_pod["metadata"]["labels"].items()
+
+
+def test_image_is_pulled_on_every_start(demo_container: dict[str, Any]) -> None:
+    assert demo_container["imagePullPolicy"] == "Always"

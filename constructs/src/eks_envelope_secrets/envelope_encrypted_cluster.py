@@ -5,9 +5,10 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from aws_cdk import Stack, Token
+from aws_cdk import Acknowledgment, Stack, Token, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_eks_v2 as eks
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
@@ -108,9 +109,23 @@ class EnvelopeEncryptedCluster(Construct):
             default_capacity_type=eks.DefaultCapacityType.AUTOMODE,
             compute=eks.ComputeConfig(node_pools=list(AUTO_MODE_NODE_POOLS)),
         )
-        key_grant = secrets_encryption_key.grant(self.cluster.role, *CLUSTER_ROLE_KEY_ACTIONS)
+        # A customer-managed policy (not an inline one) the cluster waits for: EKS checks the
+        # role's access to the key when it creates the cluster.
+        key_access = iam.ManagedPolicy(
+            self,
+            "SecretsKeyAccess",
+            description=f"Lets EKS cluster {cluster_name} use its Secrets encryption key",
+            statements=[
+                iam.PolicyStatement(
+                    actions=list(CLUSTER_ROLE_KEY_ACTIONS),
+                    resources=[secrets_encryption_key.key_arn],
+                )
+            ],
+            roles=[self.cluster.role],
+        )
         if self.cluster.node.default_child is not None:
-            key_grant.apply_before(self.cluster.node.default_child)
+            self.cluster.node.default_child.node.add_dependency(key_access)
+        _acknowledge_eks_managed_policies(self.cluster)
 
         if deployer_role_arn is not None:
             if not deployer_namespaces:
@@ -143,6 +158,39 @@ class EnvelopeEncryptedCluster(Construct):
                     )
                 ],
             )
+
+
+EKS_MANAGED_POLICIES: dict[str, tuple[str, ...]] = {
+    "Role": (
+        "AmazonEKSClusterPolicy",
+        "AmazonEKSComputePolicy",
+        "AmazonEKSBlockStoragePolicy",
+        "AmazonEKSLoadBalancingPolicy",
+        "AmazonEKSNetworkingPolicy",
+    ),
+    "ClusternodePoolRole": ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"),
+}
+"""The AWS managed policies EKS Auto Mode requires on the roles ``aws_eks_v2`` creates."""
+
+
+def _acknowledge_eks_managed_policies(cluster: eks.Cluster) -> None:
+    """cdk-nag's AwsSolutions-IAM4 flags AWS managed policies; these are the ones EKS documents."""
+    for role_id, policies in EKS_MANAGED_POLICIES.items():
+        role = cluster.node.try_find_child(role_id)
+        if role is None:
+            continue
+        Validations.of(role).acknowledge(
+            *(
+                Acknowledgment(
+                    id=f"AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{policy}]",
+                    reason=(
+                        f"EKS Auto Mode requires the AWS managed policy {policy} on this role; AWS "
+                        "updates it as EKS adds capabilities, which a copied customer policy would miss."
+                    ),
+                )
+                for policy in policies
+            )
+        )
 
 
 def _require_same_environment(stack: Stack, key: kms.IKey) -> None:

@@ -79,6 +79,8 @@ class SecretMountDemoChart(cdk8s.Chart):
             "Pod",
             metadata=cdk8s.ApiObjectMetadata(name=f"{secret_name}-mount-demo"),
             automount_service_account_token=False,
+            # A deny-all NetworkPolicy: the demo needs no network, in or out.
+            isolate=True,
             security_context=kplus.PodSecurityContextProps(
                 ensure_non_root=True,
                 user=run_as_id,
@@ -90,7 +92,8 @@ class SecretMountDemoChart(cdk8s.Chart):
         container = self.pod.add_container(
             name="secret-mount-demo",
             image=image,
-            image_pull_policy=kplus.ImagePullPolicy.IF_NOT_PRESENT,
+            # Re-resolve the tag on every start, so a re-pushed tag cannot linger in a node cache.
+            image_pull_policy=kplus.ImagePullPolicy.ALWAYS,
             command=["/bin/sh", "-c", _fingerprint_script(self.secret_file)],
             security_context=kplus.ContainerSecurityContextProps(
                 ensure_non_root=True,
