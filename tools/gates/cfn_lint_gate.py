@@ -6,7 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from tools.gates.acknowledgement_file import acknowledged_rules
+from tools.gates.acknowledgement_file import acknowledged_rules, classify
 from tools.gates.result import Finding, GateResult
 from tools.gates.scanner import scan_json
 
@@ -14,23 +14,21 @@ CONFIG_FILE = Path(".cfnlintrc.yaml")
 GATE = "cfn-lint"
 
 
-def cfn_lint() -> str:
-    return shutil.which("cfn-lint") or str(Path(sys.executable).with_name("cfn-lint"))
+def findings(assembly: Path) -> list[Finding]:
+    """Every match of every rule, with no ignore applied."""
+    cfn_lint = shutil.which("cfn-lint") or str(Path(sys.executable).with_name("cfn-lint"))
+    templates = [str(path.resolve()) for path in sorted(assembly.glob("*.template.json"))]
+    matches = scan_json([cfn_lint, "--format", "json", *templates], ok_codes=range(0, 32))
+    return [
+        Finding(
+            GATE,
+            match["Rule"]["Id"],
+            f"{Path(match['Filename']).name}:{match['Location']['Start']['LineNumber']}",
+            match["Message"],
+        )
+        for match in matches
+    ]
 
 
 def run(assembly: Path, config_file: Path = CONFIG_FILE) -> GateResult:
-    ignored = acknowledged_rules(config_file, "ignore_checks")
-    templates = [str(path.resolve()) for path in sorted(assembly.glob("*.template.json"))]
-    matches = scan_json([cfn_lint(), "--format", "json", *templates], ok_codes=range(0, 32))
-    result = GateResult(GATE)
-    for match in matches:
-        rule = match["Rule"]["Id"]
-        location = f"{Path(match['Filename']).name}:{match['Location']['Start']['LineNumber']}"
-        (result.acknowledged if rule in ignored else result.failing).append(
-            Finding(GATE, rule, location, match["Message"])
-        )
-    fired = {finding.rule for finding in result.acknowledged}
-    result.stale.extend(
-        f"{rule} is ignored in {config_file} but no longer fires: remove it" for rule in sorted(set(ignored) - fired)
-    )
-    return result
+    return classify(GATE, findings(assembly), acknowledged_rules(config_file, "ignore_checks"), config_file)
