@@ -10,9 +10,9 @@ from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+
 from constructs import Construct
 from eks_envelope_secrets import EnvelopeEncryptedCluster
-
 from stacks.config import AppConfig
 
 MAX_AZS_WHEN_ENVIRONMENT_AGNOSTIC = 2
@@ -42,7 +42,9 @@ class EncryptedClusterStack(Stack):
                 ec2.SubnetConfiguration(
                     name="Public", subnet_type=ec2.SubnetType.PUBLIC, map_public_ip_on_launch=False
                 ),
-                ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+                ec2.SubnetConfiguration(
+                    name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
+                ),
             ],
         )
         # Flow logs get a key of their own: the Secrets key stays reserved for Kubernetes Secrets.
@@ -54,7 +56,9 @@ class EncryptedClusterStack(Stack):
             pending_window=Duration.days(30),
             removal_policy=RemovalPolicy.RETAIN,
         )
-        flow_log_key.grant_encrypt_decrypt(iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com"))
+        flow_log_key.grant_encrypt_decrypt(
+            iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")
+        )
         flow_log_group = logs.LogGroup(
             self,
             "FlowLogGroup",

@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.alias_generators import to_camel
+
 from eks_envelope_secrets.envelope_encrypted_cluster import validate_public_access_cidrs
 from eks_envelope_secrets.kubernetes_names import (
     validate_dns1123_subdomain,
-    validate_secret_keys,
     validate_eks_cluster_name,
+    validate_secret_keys,
     validate_workload_namespace,
 )
 from eks_envelope_secrets.secret_mount_demo_chart import DEFAULT_IMAGE
@@ -19,8 +22,6 @@ from eks_envelope_secrets.secrets_encryption_key import (
     MAX_ROTATION_DAYS,
     MIN_ROTATION_DAYS,
 )
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic.alias_generators import to_camel
 
 CONTEXT_KEY = "eksEnvelopeSecrets"
 
@@ -155,7 +156,9 @@ class AppConfig(BaseModel):
                 "availabilityZones: with a region set, list two or more of its zones, e.g. "
                 f"['{self.region}a', '{self.region}b'], so synth needs no AWS lookup."
             )
-        foreign = [zone for zone in self.availability_zones if not zone.startswith(self.region or "")]
+        foreign = [
+            zone for zone in self.availability_zones if not zone.startswith(self.region or "")
+        ]
         if self.region is not None and foreign:
             raise ValueError(
                 f"availabilityZones: {', '.join(foreign)} not in region {self.region}; "
@@ -170,7 +173,9 @@ class AppConfig(BaseModel):
             context = {}
         if not isinstance(context, dict):
             raise ConfigError(
-                [f'"{CONTEXT_KEY}" must be a JSON object of settings, not {type(context).__name__}.']
+                [
+                    f'"{CONTEXT_KEY}" must be a JSON object of settings, not {type(context).__name__}.'
+                ]
             )
         try:
             return cls.model_validate(context)
@@ -203,7 +208,9 @@ def _describe(error: Any) -> str:
     ).lstrip(".")
     message = str(error["msg"]).removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
-        known = ", ".join(sorted(field.alias or name for name, field in AppConfig.model_fields.items()))
+        known = ", ".join(
+            sorted(field.alias or name for name, field in AppConfig.model_fields.items())
+        )
         return f"{path}: unknown setting; remove it or use one of: {known}."
     if not path:
         return message

@@ -6,9 +6,9 @@ from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
 from aws_cdk import aws_iam as iam
+
 from constructs import Construct
 from eks_envelope_secrets import SecretsEncryptionKey
-
 from stacks.config import AppConfig
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import cdk8s
-from eks_envelope_secrets import NamespaceChart, SecretChart, SecretMountDemoChart
 
+from eks_envelope_secrets import NamespaceChart, SecretChart, SecretMountDemoChart
 from stacks.config import AppConfig
 
 CLUSTER_ADMIN_DIR = "cluster-admin"

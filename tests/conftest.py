@@ -56,7 +56,9 @@ def shipped_config() -> AppConfig:
 
 def cdk_json_context() -> dict[str, Any]:
     """cdk.json's context, feature flags included, so tests synthesize what `cdk synth` does."""
-    context: dict[str, Any] = json.loads((REPO_ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+    context: dict[str, Any] = json.loads((REPO_ROOT / "cdk.json").read_text(encoding="utf-8"))[
+        "context"
+    ]
     return context
 
 

@@ -46,7 +46,9 @@ def install_fake_kubectl(directory: Path, python: str) -> FakeKubectl:
     (directory / "bin").mkdir(parents=True, exist_ok=True)
     (directory / "record").mkdir(exist_ok=True)
     path = directory / "bin" / "kubectl"
-    path.write_text(SCRIPT.format(python=python, record=str(directory / "record")), encoding="utf-8")
+    path.write_text(
+        SCRIPT.format(python=python, record=str(directory / "record")), encoding="utf-8"
+    )
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
     return FakeKubectl(path=path, record=directory / "record")
 

@@ -41,21 +41,29 @@ def test_cross_stack_references_are_set_to_strong_explicitly() -> None:
 def test_environment_specific_synth_needs_no_context_lookup() -> None:
     app = cdk.App(context=cdk_json_context())
     add_app_stacks(app, AppConfig.from_context(ENVIRONMENT_SPECIFIC))
-    manifest = json.loads((Path(app.synth().directory) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(
+        (Path(app.synth().directory) / "manifest.json").read_text(encoding="utf-8")
+    )
     assert "missing" not in manifest
 
 
 def test_vpc_spans_the_configured_zones() -> None:
-    stacks = add_app_stacks(cdk.App(context=cdk_json_context()), AppConfig.from_context(ENVIRONMENT_SPECIFIC))
+    stacks = add_app_stacks(
+        cdk.App(context=cdk_json_context()), AppConfig.from_context(ENVIRONMENT_SPECIFIC)
+    )
     zones = {
         subnet["Properties"]["AvailabilityZone"]
-        for subnet in Template.from_stack(stacks.cluster).find_resources("AWS::EC2::Subnet").values()
+        for subnet in Template.from_stack(stacks.cluster)
+        .find_resources("AWS::EC2::Subnet")
+        .values()
     }
     assert zones == {"eu-west-1a", "eu-west-1b"}
 
 
 def test_both_stacks_share_the_configured_environment() -> None:
-    stacks = add_app_stacks(cdk.App(context=cdk_json_context()), AppConfig.from_context(ENVIRONMENT_SPECIFIC))
+    stacks = add_app_stacks(
+        cdk.App(context=cdk_json_context()), AppConfig.from_context(ENVIRONMENT_SPECIFIC)
+    )
     for stack in (stacks.key, stacks.cluster):
         assert (stack.account, stack.region) == ("123456789012", "eu-west-1")
 
@@ -65,11 +73,15 @@ def test_key_administrators_are_in_the_key_policy_of_an_environment_specific_app
     config = AppConfig.from_context({**ENVIRONMENT_SPECIFIC, "keyAdminRoleArns": [admin]})
     stacks = add_app_stacks(cdk.App(context=cdk_json_context()), config)
     (key,) = Template.from_stack(stacks.key).find_resources("AWS::KMS::Key").values()
-    principals = [statement["Principal"] for statement in key["Properties"]["KeyPolicy"]["Statement"]]
+    principals = [
+        statement["Principal"] for statement in key["Properties"]["KeyPolicy"]["Statement"]
+    ]
     assert {"AWS": admin} in principals
 
 
 def test_key_rotation_days_reach_the_template() -> None:
     config = AppConfig.from_context({"keyRotationDays": 180})
     stacks = add_app_stacks(cdk.App(context=cdk_json_context()), config)
-    Template.from_stack(stacks.key).has_resource_properties("AWS::KMS::Key", {"RotationPeriodInDays": 180})
+    Template.from_stack(stacks.key).has_resource_properties(
+        "AWS::KMS::Key", {"RotationPeriodInDays": 180}
+    )

@@ -42,20 +42,42 @@ def test_defaults_are_secure() -> None:
 @pytest.mark.parametrize(
     ("settings", "expected"),
     [
-        ({"clusterName": "-gen-ai"}, "clusterName: clusterName '-gen-ai' is not a valid EKS cluster name"),
-        ({"kubernetesVersion": "1.20"}, "kubernetesVersion: '1.20' is not a Kubernetes version EKS supports"),
+        (
+            {"clusterName": "-gen-ai"},
+            "clusterName: clusterName '-gen-ai' is not a valid EKS cluster name",
+        ),
+        (
+            {"kubernetesVersion": "1.20"},
+            "kubernetesVersion: '1.20' is not a Kubernetes version EKS supports",
+        ),
         ({"account": "1234", "region": "eu-west-1"}, "account: String should match pattern"),
         ({"account": "123456789012", "region": "Europe"}, "region: String should match pattern"),
         ({"account": "123456789012"}, "account and region: set both"),
-        ({"account": "123456789012", "region": "eu-west-1"}, "availabilityZones: with a region set, list two"),
         (
-            {"account": "123456789012", "region": "eu-west-1", "availabilityZones": ["eu-west-1a", "us-east-1b"]},
+            {"account": "123456789012", "region": "eu-west-1"},
+            "availabilityZones: with a region set, list two",
+        ),
+        (
+            {
+                "account": "123456789012",
+                "region": "eu-west-1",
+                "availabilityZones": ["eu-west-1a", "us-east-1b"],
+            },
             "availabilityZones: us-east-1b not in region eu-west-1",
         ),
-        ({"publicAccessCidrs": ["10.0.0.1/8"]}, "publicAccessCidrs has '10.0.0.1/8', which is not a CIDR block"),
-        ({"publicAccessCidrs": ["0.0.0.0/0"]}, 'set "allowPublicAccessFromAnywhere": true if that is really intended'),
+        (
+            {"publicAccessCidrs": ["10.0.0.1/8"]},
+            "publicAccessCidrs has '10.0.0.1/8', which is not a CIDR block",
+        ),
+        (
+            {"publicAccessCidrs": ["0.0.0.0/0"]},
+            'set "allowPublicAccessFromAnywhere": true if that is really intended',
+        ),
         ({"deployerRoleArn": "deployer"}, "deployerRoleArn: String should match pattern"),
-        ({"clusterAdminRoleArns": ["admin"]}, "clusterAdminRoleArns[0]: String should match pattern"),
+        (
+            {"clusterAdminRoleArns": ["admin"]},
+            "clusterAdminRoleArns[0]: String should match pattern",
+        ),
         ({"keyAdminRoleArns": ["admin"]}, "keyAdminRoleArns[0]: String should match pattern"),
         ({"keyRotationDays": 30}, "keyRotationDays: Input should be greater than or equal to 90"),
         ({"keyRotationDays": 3000}, "keyRotationDays: Input should be less than or equal to 2560"),
@@ -63,11 +85,20 @@ def test_defaults_are_secure() -> None:
         ({"namespace": "Gen_AI"}, "namespace: namespace 'Gen_AI' is not a DNS-1123 label"),
         ({"secretName": "gen_ai"}, "secretName: secretName 'gen_ai' is not a DNS-1123 subdomain"),
         ({"secretKeys": []}, "secretKeys: secretKeys is empty: name at least one Secret key"),
-        ({"secretKeys": ["GEN-AI"]}, "secretKeys: secretKeys 'GEN-AI' is not an environment-variable name"),
+        (
+            {"secretKeys": ["GEN-AI"]},
+            "secretKeys: secretKeys 'GEN-AI' is not an environment-variable name",
+        ),
         ({"secretKeys": ["A", "A"]}, "secretKeys: secretKeys lists A more than once"),
         ({"demoImage": "busybox"}, "demoImage: String should match pattern"),
-        ({"demoImage": "public.ecr.aws/docker/library/busybox:latest"}, "demoImage: pin the image by a tag"),
-        ({"demoImage": "public.ecr.aws/docker/library/busybox"}, "demoImage: pin the image by a tag"),
+        (
+            {"demoImage": "public.ecr.aws/docker/library/busybox:latest"},
+            "demoImage: pin the image by a tag",
+        ),
+        (
+            {"demoImage": "public.ecr.aws/docker/library/busybox"},
+            "demoImage: pin the image by a tag",
+        ),
         (
             {"deployerRoleArn": ROLE, "clusterAdminRoleArns": [ROLE]},
             "deployerRoleArn is also in clusterAdminRoleArns: EKS allows one access entry per role",
@@ -75,14 +106,18 @@ def test_defaults_are_secure() -> None:
         ({"clusterNmae": "x"}, "clusterNmae: unknown setting; remove it or use one of"),
     ],
 )
-def test_bad_value_is_reported_with_its_field_and_fix(settings: dict[str, Any], expected: str) -> None:
+def test_bad_value_is_reported_with_its_field_and_fix(
+    settings: dict[str, Any], expected: str
+) -> None:
     message = problems_for(settings)
     assert expected in message
     assert "Fix these values in cdk.json and synthesize again." in message
 
 
 def test_field_errors_say_what_is_expected() -> None:
-    assert "Expected a 12-digit AWS account id" in problems_for({"account": "1", "region": "eu-west-1"})
+    assert "Expected a 12-digit AWS account id" in problems_for(
+        {"account": "1", "region": "eu-west-1"}
+    )
 
 
 def test_every_problem_is_reported_at_once() -> None:

@@ -10,8 +10,8 @@ import pytest
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
-from eks_envelope_secrets import EnvelopeEncryptedCluster
 
+from eks_envelope_secrets import EnvelopeEncryptedCluster
 from stacks.app_stacks import AppStacks
 
 ClusterTemplateFor = Callable[..., Template]
@@ -45,7 +45,9 @@ def access_entry(template: Template, principal_arn: str) -> dict[str, Any]:
 
 
 def standalone_cluster(stack: cdk.Stack, key: kms.IKey, **props: Any) -> Template:
-    EnvelopeEncryptedCluster(stack, "Cluster", cluster_name="demo", secrets_encryption_key=key, **props)
+    EnvelopeEncryptedCluster(
+        stack, "Cluster", cluster_name="demo", secrets_encryption_key=key, **props
+    )
     return Template.from_stack(stack)
 
 
@@ -138,7 +140,9 @@ def test_endpoint_open_to_the_internet_is_allowed_with_the_explicit_opt_in() -> 
 
 def test_endpoint_cidr_that_is_not_a_network_is_rejected() -> None:
     stack = cdk.Stack(cdk.App(), "Stack")
-    with pytest.raises(ValueError, match=r"public_access_cidrs has '10.0.0.1/8', which is not a CIDR"):
+    with pytest.raises(
+        ValueError, match=r"public_access_cidrs has '10.0.0.1/8', which is not a CIDR"
+    ):
         standalone_cluster(stack, kms.Key(stack, "Key"), public_access_cidrs=["10.0.0.1/8"])
 
 
@@ -161,7 +165,10 @@ def test_deployer_role_may_edit_only_the_workload_namespace(
     entry = access_entry(cluster_template_for(deployer_role_arn=DEPLOYER), DEPLOYER)
     (policy,) = entry["AccessPolicies"]
     assert policy["AccessScope"] == {"Type": "namespace", "Namespaces": ["gen-ai"]}
-    assert policy["PolicyArn"]["Fn::Join"][1][-1] == ":eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
+    assert (
+        policy["PolicyArn"]["Fn::Join"][1][-1]
+        == ":eks::aws:cluster-access-policy/AmazonEKSEditPolicy"
+    )
 
 
 def test_no_access_entry_without_a_configured_role(cluster_template: Template) -> None:
@@ -174,7 +181,9 @@ def test_deployer_role_without_namespaces_is_rejected() -> None:
         standalone_cluster(stack, kms.Key(stack, "Key"), deployer_role_arn=DEPLOYER)
 
 
-def test_cluster_admin_roles_get_cluster_scoped_admin(cluster_template_for: ClusterTemplateFor) -> None:
+def test_cluster_admin_roles_get_cluster_scoped_admin(
+    cluster_template_for: ClusterTemplateFor,
+) -> None:
     admin = "arn:aws:iam::123456789012:role/platform-admin"
     entry = access_entry(cluster_template_for(cluster_admin_role_arns=[admin]), admin)
     (policy,) = entry["AccessPolicies"]
@@ -193,7 +202,8 @@ def test_compute_is_eks_auto_mode(cluster_template: Template) -> None:
 
 def test_control_plane_uses_only_private_subnets(cluster_template: Template) -> None:
     subnets = the_cluster(cluster_template)["ResourcesVpcConfig"]["SubnetIds"]
-    assert subnets and all("Private" in subnet["Ref"] for subnet in subnets)
+    assert subnets
+    assert all("Private" in subnet["Ref"] for subnet in subnets)
 
 
 def test_no_kubectl_lambda_or_custom_resource_applies_manifests(cluster_template: Template) -> None:
@@ -205,7 +215,9 @@ def test_no_kubectl_lambda_or_custom_resource_applies_manifests(cluster_template
 
 def test_key_from_another_region_is_rejected() -> None:
     app = cdk.App()
-    key_stack = cdk.Stack(app, "Keys", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    key_stack = cdk.Stack(
+        app, "Keys", env=cdk.Environment(account="123456789012", region="us-east-1")
+    )
     key = kms.Key(key_stack, "Key")
     cluster_stack = cdk.Stack(
         app, "Cluster", env=cdk.Environment(account="123456789012", region="eu-west-1")
@@ -238,7 +250,9 @@ def test_region_pinned_key_with_environment_agnostic_cluster_is_rejected() -> No
         standalone_cluster(stack, key)
 
 
-def test_cluster_waits_for_its_role_to_be_allowed_to_use_the_key(cluster_template: Template) -> None:
+def test_cluster_waits_for_its_role_to_be_allowed_to_use_the_key(
+    cluster_template: Template,
+) -> None:
     (cluster,) = cluster_template.find_resources("AWS::EKS::Cluster").values()
     (policy_id,) = [
         logical_id
@@ -262,4 +276,6 @@ def test_cluster_rejects_bad_props(props: dict[str, Any], message: str) -> None:
     stack = cdk.Stack(cdk.App(), "Stack")
     arguments = {"cluster_name": "demo", **props}
     with pytest.raises(ValueError, match=message):
-        EnvelopeEncryptedCluster(stack, "Cluster", secrets_encryption_key=kms.Key(stack, "Key"), **arguments)
+        EnvelopeEncryptedCluster(
+            stack, "Cluster", secrets_encryption_key=kms.Key(stack, "Key"), **arguments
+        )

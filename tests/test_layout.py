@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import eks_envelope_secrets
-
 from tests.conftest import REPO_ROOT
 
 LIBRARY = REPO_ROOT / "constructs" / "src" / "eks_envelope_secrets"
@@ -17,7 +16,11 @@ APP_MODULES = {"stacks", "app", "manifests", "tools", "tests"}
 
 def test_import_constructs_from_the_repository_root_gets_the_real_library() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", "import constructs; print(constructs.__file__); print(constructs.Construct)"],
+        [
+            sys.executable,
+            "-c",
+            "import constructs; print(constructs.__file__); print(constructs.Construct)",
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from eks_envelope_secrets.secret_leak_guard import encodings
 
+from eks_envelope_secrets.secret_leak_guard import encodings
 from tests.conftest import REPO_ROOT, offline_environment
 from tests.fake_kubectl import FakeKubectl, install_fake_kubectl
 
@@ -57,7 +57,9 @@ def delivery(canary: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     environment = offline_environment(tmp_path_factory.mktemp("home"))
     for variable in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS"):
         environment.pop(variable, None)
-    environment.update(GEN_AI_KEY=canary, PATH=f"{kubectl.path.parent}{os.pathsep}{environment['PATH']}")
+    environment.update(
+        GEN_AI_KEY=canary, PATH=f"{kubectl.path.parent}{os.pathsep}{environment['PATH']}"
+    )
     runs = [
         subprocess.run(
             ["make", "--no-print-directory", target],
@@ -85,7 +87,9 @@ def test_make_synth_and_make_apply_succeed(delivery: dict[str, object]) -> None:
 
 def test_canary_reaches_kubectl_standard_input(delivery: dict[str, object], canary: str) -> None:
     kubectl: FakeKubectl = delivery["kubectl"]  # type: ignore[assignment]
-    (secret,) = [doc for doc in yaml.safe_load_all(kubectl.stdin) if doc and doc["kind"] == "Secret"]
+    (secret,) = [
+        doc for doc in yaml.safe_load_all(kubectl.stdin) if doc and doc["kind"] == "Secret"
+    ]
     assert base64.b64decode(secret["data"]["GEN_AI_KEY"]).decode() == canary
 
 

@@ -46,7 +46,9 @@ def run_apply(
 
 
 def applied_secret(kubectl: FakeKubectl) -> dict:
-    (secret,) = [doc for doc in yaml.safe_load_all(kubectl.stdin) if doc and doc["kind"] == "Secret"]
+    (secret,) = [
+        doc for doc in yaml.safe_load_all(kubectl.stdin) if doc and doc["kind"] == "Secret"
+    ]
     return secret
 
 
@@ -60,11 +62,19 @@ def test_value_reaches_kubectl_through_standard_input_only(
     result = run_apply(workload_manifests, environment_with(kubectl, GEN_AI_KEY=CANARY))
     assert result.returncode == 0, result.stderr
     assert decoded(applied_secret(kubectl)) == CANARY
-    assert kubectl.argv == ["apply", "--server-side", "--field-manager=eks-envelope-secrets", "-f", "-"]
+    assert kubectl.argv == [
+        "apply",
+        "--server-side",
+        "--field-manager=eks-envelope-secrets",
+        "-f",
+        "-",
+    ]
     assert CANARY not in result.stdout + result.stderr
 
 
-def test_demo_pod_is_applied_after_its_secret(workload_manifests: Path, kubectl: FakeKubectl) -> None:
+def test_demo_pod_is_applied_after_its_secret(
+    workload_manifests: Path, kubectl: FakeKubectl
+) -> None:
     run_apply(workload_manifests, environment_with(kubectl, GEN_AI_KEY=CANARY))
     kinds = [doc["kind"] for doc in yaml.safe_load_all(kubectl.stdin) if doc]
     assert kinds == ["Secret", "Pod", "NetworkPolicy"]
@@ -73,9 +83,13 @@ def test_demo_pod_is_applied_after_its_secret(workload_manifests: Path, kubectl:
 def test_dry_run_prints_the_manifests_redacted_and_applies_nothing(
     workload_manifests: Path, kubectl: FakeKubectl
 ) -> None:
-    result = run_apply(workload_manifests, environment_with(kubectl, GEN_AI_KEY=CANARY), "--dry-run")
+    result = run_apply(
+        workload_manifests, environment_with(kubectl, GEN_AI_KEY=CANARY), "--dry-run"
+    )
     assert result.returncode == 0
-    secret = next(doc for doc in yaml.safe_load_all(result.stdout) if doc and doc["kind"] == "Secret")
+    secret = next(
+        doc for doc in yaml.safe_load_all(result.stdout) if doc and doc["kind"] == "Secret"
+    )
     assert secret["data"] == {"GEN_AI_KEY": "<redacted>"}
     assert CANARY not in result.stdout
     assert not kubectl.called
@@ -85,10 +99,15 @@ def test_dry_run_prints_the_manifests_redacted_and_applies_nothing(
 def test_missing_value_names_the_variable_and_applies_nothing(
     workload_manifests: Path, kubectl: FakeKubectl, value: str | None
 ) -> None:
-    environment = environment_with(kubectl) if value is None else environment_with(kubectl, GEN_AI_KEY=value)
+    environment = (
+        environment_with(kubectl) if value is None else environment_with(kubectl, GEN_AI_KEY=value)
+    )
     result = run_apply(workload_manifests, environment)
     assert result.returncode == 1
-    assert "missing or empty Secret value for GEN_AI_KEY (from environment variable GEN_AI_KEY)" in result.stderr
+    assert (
+        "missing or empty Secret value for GEN_AI_KEY (from environment variable GEN_AI_KEY)"
+        in result.stderr
+    )
     assert "nothing was applied" in result.stderr
     assert not kubectl.called
 
@@ -100,26 +119,37 @@ def test_variable_for_a_key_is_configurable(workload_manifests: Path, kubectl: F
     assert decoded(applied_secret(kubectl)) == CANARY
 
 
-def test_remapping_an_undeclared_key_is_rejected(workload_manifests: Path, kubectl: FakeKubectl) -> None:
+def test_remapping_an_undeclared_key_is_rejected(
+    workload_manifests: Path, kubectl: FakeKubectl
+) -> None:
     result = run_apply(workload_manifests, environment_with(kubectl), "--value-from", "OTHER=X")
     assert result.returncode == 1
-    assert "no Secret in the manifests declares the key(s) OTHER; declared keys: GEN_AI_KEY" in result.stderr
+    assert (
+        "no Secret in the manifests declares the key(s) OTHER; declared keys: GEN_AI_KEY"
+        in result.stderr
+    )
     assert not kubectl.called
 
 
 def test_value_can_come_from_standard_input(workload_manifests: Path, kubectl: FakeKubectl) -> None:
-    result = run_apply(workload_manifests, environment_with(kubectl), "--stdin", "GEN_AI_KEY", stdin=CANARY)
+    result = run_apply(
+        workload_manifests, environment_with(kubectl), "--stdin", "GEN_AI_KEY", stdin=CANARY
+    )
     assert result.returncode == 0, result.stderr
     assert decoded(applied_secret(kubectl)) == CANARY
 
 
 def test_one_trailing_newline_is_dropped(workload_manifests: Path, kubectl: FakeKubectl) -> None:
     # `echo "$GEN_AI_KEY" | make apply APPLY_ARGS="--stdin GEN_AI_KEY"`: echo's newline is no part of the key.
-    run_apply(workload_manifests, environment_with(kubectl), "--stdin", "GEN_AI_KEY", stdin=CANARY + "\n")
+    run_apply(
+        workload_manifests, environment_with(kubectl), "--stdin", "GEN_AI_KEY", stdin=CANARY + "\n"
+    )
     assert decoded(applied_secret(kubectl)) == CANARY
 
 
-def test_rotation_is_a_reapply_with_the_new_value(workload_manifests: Path, kubectl: FakeKubectl) -> None:
+def test_rotation_is_a_reapply_with_the_new_value(
+    workload_manifests: Path, kubectl: FakeKubectl
+) -> None:
     run_apply(workload_manifests, environment_with(kubectl, GEN_AI_KEY=CANARY))
     rotated = CANARY + "-rotated"
     result = run_apply(workload_manifests, environment_with(kubectl, GEN_AI_KEY=rotated))
@@ -134,7 +164,9 @@ def test_kube_context_is_passed_to_kubectl(workload_manifests: Path, kubectl: Fa
     assert kubectl.argv[-2:] == ["--context", "prod"]
 
 
-def test_kubectl_environment_variable_overrides_path(workload_manifests: Path, kubectl: FakeKubectl) -> None:
+def test_kubectl_environment_variable_overrides_path(
+    workload_manifests: Path, kubectl: FakeKubectl
+) -> None:
     environment = environment_with(kubectl, GEN_AI_KEY=CANARY, KUBECTL=str(kubectl.path))
     environment["PATH"] = os.defpath
     assert run_apply(workload_manifests, environment).returncode == 0
@@ -149,8 +181,12 @@ def test_missing_kubectl_is_a_clear_error(workload_manifests: Path, tmp_path: Pa
     assert CANARY not in result.stderr
 
 
-def test_failing_kubectl_passes_its_error_on_and_fails(workload_manifests: Path, kubectl: FakeKubectl) -> None:
-    result = run_apply(workload_manifests, environment_with(kubectl, GEN_AI_KEY=CANARY, FAKE_KUBECTL_EXIT="1"))
+def test_failing_kubectl_passes_its_error_on_and_fails(
+    workload_manifests: Path, kubectl: FakeKubectl
+) -> None:
+    result = run_apply(
+        workload_manifests, environment_with(kubectl, GEN_AI_KEY=CANARY, FAKE_KUBECTL_EXIT="1")
+    )
     assert result.returncode == 1
     assert "the server has asked for the client to provide credentials" in result.stderr
     assert "kubectl apply failed with exit code 1" in result.stderr

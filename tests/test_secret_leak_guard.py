@@ -10,6 +10,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_kms as kms
+
 from eks_envelope_secrets import EnvelopeEncryptedCluster, SecretLeakGuard
 
 CANARY = "canary-0123456789abcdef-not-a-real-key"
@@ -77,7 +78,9 @@ def test_secret_in_a_manifest_built_from_tokens_fails_synthesis(tmp_path: Path) 
 def test_secret_in_helm_values_fails_synthesis(tmp_path: Path) -> None:
     app, stack = guarded_app(tmp_path)
     values = "extraObjects:\n  - kind: Secret\n    apiVersion: v1\n    stringData:\n      KEY: x\n"
-    cdk.CfnResource(stack, "Chart", type="Custom::AWSCDK-EKS-HelmChart", properties={"Values": values})
+    cdk.CfnResource(
+        stack, "Chart", type="Custom::AWSCDK-EKS-HelmChart", properties={"Values": values}
+    )
     assert "KubernetesSecretDataInTemplate" in synth_report(app, tmp_path)
 
 
@@ -93,14 +96,23 @@ def test_secret_shape_without_values_passes(tmp_path: Path) -> None:
     [
         pytest.param(CANARY, id="raw"),
         pytest.param(base64.b64encode(CANARY.encode()).decode(), id="base64"),
-        pytest.param(base64.b64encode(b"prefix:" + CANARY.encode()).decode(), id="base64-inside-text"),
+        pytest.param(
+            base64.b64encode(b"prefix:" + CANARY.encode()).decode(), id="base64-inside-text"
+        ),
         pytest.param(CANARY.encode().hex(), id="hex"),
     ],
 )
-def test_value_of_a_guarded_variable_in_a_template_fails_synthesis(tmp_path: Path, leaked: str) -> None:
+def test_value_of_a_guarded_variable_in_a_template_fails_synthesis(
+    tmp_path: Path, leaked: str
+) -> None:
     app, stack = guarded_app(tmp_path, environ={"GEN_AI_KEY": CANARY})
     cdk.CfnOutput(stack, "Leak", value=leaked)
-    cdk.CfnResource(stack, "Parameter", type="AWS::SSM::Parameter", properties={"Type": "String", "Value": leaked})
+    cdk.CfnResource(
+        stack,
+        "Parameter",
+        type="AWS::SSM::Parameter",
+        properties={"Type": "String", "Value": leaked},
+    )
     report = synth_report(app, tmp_path)
     assert "SecretValueInTemplate" in report
     assert "environment variable GEN_AI_KEY" in report
@@ -108,7 +120,12 @@ def test_value_of_a_guarded_variable_in_a_template_fails_synthesis(tmp_path: Pat
 
 def test_report_never_contains_the_value(tmp_path: Path) -> None:
     app, stack = guarded_app(tmp_path, environ={"GEN_AI_KEY": CANARY})
-    cdk.CfnResource(stack, "Parameter", type="AWS::SSM::Parameter", properties={"Type": "String", "Value": CANARY})
+    cdk.CfnResource(
+        stack,
+        "Parameter",
+        type="AWS::SSM::Parameter",
+        properties={"Type": "String", "Value": CANARY},
+    )
     report = synth_report(app, tmp_path)
     assert CANARY not in report
     assert base64.b64encode(CANARY.encode()).decode() not in report
@@ -116,7 +133,12 @@ def test_report_never_contains_the_value(tmp_path: Path) -> None:
 
 def test_unset_or_short_variables_are_not_matched(tmp_path: Path) -> None:
     app, stack = guarded_app(tmp_path, environ={"GEN_AI_KEY": "abc"})
-    cdk.CfnResource(stack, "Parameter", type="AWS::SSM::Parameter", properties={"Type": "String", "Value": "abcabc"})
+    cdk.CfnResource(
+        stack,
+        "Parameter",
+        type="AWS::SSM::Parameter",
+        properties={"Type": "String", "Value": "abcabc"},
+    )
     app.synth()
 
 
@@ -126,5 +148,7 @@ def test_the_app_registers_the_guard_for_its_secret_keys(shipped_config: Any) ->
 
     app = cdk.App(context=cdk_json_context())
     stacks = add_app_stacks(app, shipped_config)
-    assert [child.node.id for child in app.node.children if child.node.id.startswith("SecretLeakGuard")]
+    assert [
+        child.node.id for child in app.node.children if child.node.id.startswith("SecretLeakGuard")
+    ]
     assert stacks.cluster.encrypted_cluster is not None

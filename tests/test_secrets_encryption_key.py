@@ -8,6 +8,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
+
 from eks_envelope_secrets import SecretsEncryptionKey
 
 

@@ -21,7 +21,13 @@ from stacks.compliance import add_compliance_checks
 from stacks.config import AppConfig
 from stacks.workload_charts import synth_manifests
 from tests.conftest import REPO_ROOT, cdk_json_context
-from tools.gates import cdk_nag_gate, cfn_lint_gate, checkov_gate, kubernetes_schema_gate, pod_security_gate
+from tools.gates import (
+    cdk_nag_gate,
+    cfn_lint_gate,
+    checkov_gate,
+    kubernetes_schema_gate,
+    pod_security_gate,
+)
 from tools.gates.__main__ import table
 from tools.gates.acknowledgement_file import acknowledged_rules, classify
 from tools.gates.cdk_nag_gate import Acknowledgement, hollow
@@ -33,10 +39,15 @@ CHECKOV_CONFIG = REPO_ROOT / ".checkov.yaml"
 
 
 @pytest.fixture(scope="module")
-def synthesized(shipped_config: AppConfig, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def synthesized(
+    shipped_config: AppConfig, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
     """cdk.out and dist as `make synth` writes them (cdk-nag passes, or synth would fail)."""
     root = tmp_path_factory.mktemp("synth")
-    app = cdk.App(outdir=str(root / "cdk.out"), context={**cdk_json_context(), "aws:cdk:enable-path-metadata": True})
+    app = cdk.App(
+        outdir=str(root / "cdk.out"),
+        context={**cdk_json_context(), "aws:cdk:enable-path-metadata": True},
+    )
     add_app_stacks(app, shipped_config)
     add_compliance_checks(app)
     app.synth()
@@ -45,8 +56,12 @@ def synthesized(shipped_config: AppConfig, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture(scope="module")
-def nag(shipped_config: AppConfig, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Finding], list[Acknowledgement]]:
-    return cdk_nag_gate.nag_findings(shipped_config, cdk_json_context(), tmp_path_factory.mktemp("nag"))
+def nag(
+    shipped_config: AppConfig, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[Finding], list[Acknowledgement]]:
+    return cdk_nag_gate.nag_findings(
+        shipped_config, cdk_json_context(), tmp_path_factory.mktemp("nag")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +81,19 @@ def without(mapping: dict[str, str], key: str) -> dict[str, str]:
 # cdk-nag ---------------------------------------------------------------------------------------
 
 
-def test_cdk_nag_runs_aws_solutions_and_nist_800_53_rev_5(nag: tuple[list[Finding], list[Acknowledgement]]) -> None:
+def test_cdk_nag_runs_aws_solutions_and_nist_800_53_rev_5(
+    nag: tuple[list[Finding], list[Acknowledgement]],
+) -> None:
     findings, _ = nag
-    assert {finding.rule.split("-")[0] for finding in findings} >= {"AwsSolutions", "NIST.800.53.R5"}
+    assert {finding.rule.split("-")[0] for finding in findings} >= {
+        "AwsSolutions",
+        "NIST.800.53.R5",
+    }
 
 
-def test_cdk_nag_has_no_unacknowledged_finding(nag: tuple[list[Finding], list[Acknowledgement]]) -> None:
+def test_cdk_nag_has_no_unacknowledged_finding(
+    nag: tuple[list[Finding], list[Acknowledgement]],
+) -> None:
     assert [str(finding) for finding in cdk_nag_gate.classify(*nag).failing] == []
 
 
@@ -91,20 +113,28 @@ def test_removing_any_cdk_nag_acknowledgement_fails_the_gate(
         assert cdk_nag_gate.classify(findings, remaining).failing, acknowledgements[index]
 
 
-def test_cdk_nag_acknowledgements_use_the_narrowest_id(nag: tuple[list[Finding], list[Acknowledgement]]) -> None:
+def test_cdk_nag_acknowledgements_use_the_narrowest_id(
+    nag: tuple[list[Finding], list[Acknowledgement]],
+) -> None:
     findings, acknowledgements = nag
-    multi_finding_rules = {finding.rule.split("[")[0] for finding in findings if "[" in finding.rule}
+    multi_finding_rules = {
+        finding.rule.split("[")[0] for finding in findings if "[" in finding.rule
+    }
     for ack in acknowledgements:
         assert ack.rule.split("[")[0] not in multi_finding_rules or "[" in ack.rule, ack
 
 
 def test_stale_cdk_nag_acknowledgement_is_reported() -> None:
-    stale = Acknowledgement("App/Stack/Bucket", "AwsSolutions-S1", "Server access logs go to the central account.")
+    stale = Acknowledgement(
+        "App/Stack/Bucket", "AwsSolutions-S1", "Server access logs go to the central account."
+    )
     result = cdk_nag_gate.classify([], [stale])
     assert result.stale == ["AwsSolutions-S1 on App/Stack/Bucket matches no finding: remove it"]
 
 
-@pytest.mark.parametrize("reason", ["false positive", "Not needed.", "", "todo: explain this one later please"])
+@pytest.mark.parametrize(
+    "reason", ["false positive", "Not needed.", "", "todo: explain this one later please"]
+)
 def test_hollow_reasons_are_rejected(reason: str) -> None:
     assert hollow(reason)
 
@@ -120,7 +150,12 @@ def test_acknowledgement_covers_its_construct_and_descendants_only() -> None:
 
 
 def test_cfn_lint_has_no_error_or_warning_left(cfn_lint_findings: list[Finding]) -> None:
-    result = classify("cfn-lint", cfn_lint_findings, acknowledged_rules(CFN_LINT_CONFIG, "ignore_checks"), CFN_LINT_CONFIG)
+    result = classify(
+        "cfn-lint",
+        cfn_lint_findings,
+        acknowledged_rules(CFN_LINT_CONFIG, "ignore_checks"),
+        CFN_LINT_CONFIG,
+    )
     assert [str(finding) for finding in result.failing] == []
     assert result.stale == []
 
@@ -128,13 +163,22 @@ def test_cfn_lint_has_no_error_or_warning_left(cfn_lint_findings: list[Finding])
 def test_removing_any_cfn_lint_ignore_fails_the_gate(cfn_lint_findings: list[Finding]) -> None:
     ignored = acknowledged_rules(CFN_LINT_CONFIG, "ignore_checks")
     for rule in ignored:
-        assert classify("cfn-lint", cfn_lint_findings, without(ignored, rule), CFN_LINT_CONFIG).failing
+        assert classify(
+            "cfn-lint", cfn_lint_findings, without(ignored, rule), CFN_LINT_CONFIG
+        ).failing
 
 
-def test_cfn_lint_with_the_project_config_passes_as_a_user_runs_it(synthesized: tuple[Path, Path]) -> None:
+def test_cfn_lint_with_the_project_config_passes_as_a_user_runs_it(
+    synthesized: tuple[Path, Path],
+) -> None:
     templates = [str(path) for path in synthesized[0].glob("*.template.json")]
     completed = subprocess.run(
-        [cfn_lint_gate.shutil.which("cfn-lint") or "cfn-lint", "--config-file", str(CFN_LINT_CONFIG), *templates],
+        [
+            cfn_lint_gate.shutil.which("cfn-lint") or "cfn-lint",
+            "--config-file",
+            str(CFN_LINT_CONFIG),
+            *templates,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -146,7 +190,12 @@ def test_cfn_lint_with_the_project_config_passes_as_a_user_runs_it(synthesized: 
 
 
 def test_checkov_has_no_failed_check_left(checkov_findings: list[Finding]) -> None:
-    result = classify("checkov", checkov_findings, acknowledged_rules(CHECKOV_CONFIG, "skip-check"), CHECKOV_CONFIG)
+    result = classify(
+        "checkov",
+        checkov_findings,
+        acknowledged_rules(CHECKOV_CONFIG, "skip-check"),
+        CHECKOV_CONFIG,
+    )
     assert [str(finding) for finding in result.failing] == []
     assert result.stale == []
 
@@ -160,17 +209,35 @@ def test_removing_any_checkov_skip_fails_the_gate(checkov_findings: list[Finding
 def test_checkov_lambda_skips_meet_only_the_cdk_default_security_group_provider(
     checkov_findings: list[Finding],
 ) -> None:
-    lambda_findings = [finding for finding in checkov_findings if finding.rule in {"CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117"}]
+    lambda_findings = [
+        finding
+        for finding in checkov_findings
+        if finding.rule in {"CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117"}
+    ]
     assert lambda_findings
     for finding in lambda_findings:
         assert "CustomVpcRestrictDefaultSGCustomResourceProviderHandler" in finding.location
 
 
-def test_checkov_with_the_project_config_passes_as_a_user_runs_it(synthesized: tuple[Path, Path]) -> None:
+def test_checkov_with_the_project_config_passes_as_a_user_runs_it(
+    synthesized: tuple[Path, Path],
+) -> None:
     assembly, manifests = synthesized
     completed = subprocess.run(
-        [str(REPO_ROOT / checkov_gate.CHECKOV), "--config-file", str(CHECKOV_CONFIG), "--directory", str(assembly),
-         "--directory", str(manifests), "--framework", "cloudformation", "kubernetes", "--quiet", "--compact"],
+        [
+            str(REPO_ROOT / checkov_gate.CHECKOV),
+            "--config-file",
+            str(CHECKOV_CONFIG),
+            "--directory",
+            str(assembly),
+            "--directory",
+            str(manifests),
+            "--framework",
+            "cloudformation",
+            "kubernetes",
+            "--quiet",
+            "--compact",
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -188,8 +255,12 @@ def test_every_manifest_validates_strictly_against_the_cluster_version(
     assert [str(finding) for finding in result.failing] == []
 
 
-def test_schema_gate_rejects_an_unknown_field(synthesized: tuple[Path, Path], tmp_path: Path) -> None:
-    pod = yaml.safe_load_all((synthesized[1] / "workload" / "0001-secret-mount-demo.k8s.yaml").read_text())
+def test_schema_gate_rejects_an_unknown_field(
+    synthesized: tuple[Path, Path], tmp_path: Path
+) -> None:
+    pod = yaml.safe_load_all(
+        (synthesized[1] / "workload" / "0001-secret-mount-demo.k8s.yaml").read_text()
+    )
     document = next(doc for doc in pod if doc["kind"] == "Pod")
     document["spec"]["containers"][0]["envFrom_typo"] = []
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(document))
@@ -211,24 +282,47 @@ def compliant_pod(synthesized: tuple[Path, Path]) -> dict[str, Any]:
 
 
 BREAKS: dict[str, Any] = {
-    "baseline/host-process": lambda s: s["securityContext"].update(windowsOptions={"hostProcess": True}),
+    "baseline/host-process": lambda s: s["securityContext"].update(
+        windowsOptions={"hostProcess": True}
+    ),
     "baseline/host-namespaces": lambda s: s.update(hostPID=True),
     "baseline/privileged": lambda s: s["containers"][0]["securityContext"].update(privileged=True),
-    "baseline/host-path-volumes": lambda s: s["volumes"].append({"name": "h", "hostPath": {"path": "/"}}),
-    "baseline/host-ports": lambda s: s["containers"][0].update(ports=[{"containerPort": 80, "hostPort": 80}]),
-    "baseline/apparmor": lambda s: s["securityContext"].update(appArmorProfile={"type": "Unconfined"}),
+    "baseline/host-path-volumes": lambda s: s["volumes"].append(
+        {"name": "h", "hostPath": {"path": "/"}}
+    ),
+    "baseline/host-ports": lambda s: s["containers"][0].update(
+        ports=[{"containerPort": 80, "hostPort": 80}]
+    ),
+    "baseline/apparmor": lambda s: s["securityContext"].update(
+        appArmorProfile={"type": "Unconfined"}
+    ),
     "baseline/selinux": lambda s: s["securityContext"].update(seLinuxOptions={"type": "spc_t"}),
-    "baseline/proc-mount": lambda s: s["containers"][0]["securityContext"].update(procMount="Unmasked"),
-    "baseline/sysctls": lambda s: s["securityContext"].update(sysctls=[{"name": "kernel.msgmax", "value": "1"}]),
-    "restricted/volume-types": lambda s: s["volumes"].append({"name": "n", "nfs": {"server": "x", "path": "/"}}),
-    "restricted/privilege-escalation": lambda s: s["containers"][0]["securityContext"].pop("allowPrivilegeEscalation"),
+    "baseline/proc-mount": lambda s: s["containers"][0]["securityContext"].update(
+        procMount="Unmasked"
+    ),
+    "baseline/sysctls": lambda s: s["securityContext"].update(
+        sysctls=[{"name": "kernel.msgmax", "value": "1"}]
+    ),
+    "restricted/volume-types": lambda s: s["volumes"].append(
+        {"name": "n", "nfs": {"server": "x", "path": "/"}}
+    ),
+    "restricted/privilege-escalation": lambda s: s["containers"][0]["securityContext"].pop(
+        "allowPrivilegeEscalation"
+    ),
     "restricted/run-as-non-root": lambda s: (
-        s["securityContext"].pop("runAsNonRoot"), s["containers"][0]["securityContext"].pop("runAsNonRoot")
+        s["securityContext"].pop("runAsNonRoot"),
+        s["containers"][0]["securityContext"].pop("runAsNonRoot"),
     ),
     "restricted/run-as-user": lambda s: s["containers"][0]["securityContext"].update(runAsUser=0),
-    "restricted/seccomp": lambda s: s["containers"][0]["securityContext"].update(seccompProfile={"type": "Unconfined"}),
-    "restricted/capabilities-drop": lambda s: s["containers"][0]["securityContext"]["capabilities"].update(drop=[]),
-    "restricted/capabilities-add": lambda s: s["containers"][0]["securityContext"]["capabilities"].update(add=["SYS_ADMIN"]),
+    "restricted/seccomp": lambda s: s["containers"][0]["securityContext"].update(
+        seccompProfile={"type": "Unconfined"}
+    ),
+    "restricted/capabilities-drop": lambda s: s["containers"][0]["securityContext"][
+        "capabilities"
+    ].update(drop=[]),
+    "restricted/capabilities-add": lambda s: s["containers"][0]["securityContext"][
+        "capabilities"
+    ].update(add=["SYS_ADMIN"]),
 }
 
 
@@ -243,11 +337,18 @@ def test_pod_security_rule_catches_its_violation(rule: str, synthesized: tuple[P
     assert rule in violations(spec)
 
 
-@pytest.mark.parametrize("kind", ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"])
-def test_pod_security_inspects_every_workload_kind(kind: str, synthesized: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize(
+    "kind", ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet"]
+)
+def test_pod_security_inspects_every_workload_kind(
+    kind: str, synthesized: tuple[Path, Path]
+) -> None:
     spec = copy.deepcopy(compliant_pod(synthesized)["spec"])
     template = {"spec": {"template": {"spec": spec}}}
-    document = {"kind": kind, **(template if kind != "CronJob" else {"spec": {"jobTemplate": template}})}
+    document = {
+        "kind": kind,
+        **(template if kind != "CronJob" else {"spec": {"jobTemplate": template}}),
+    }
     assert pod_spec(document) is spec
 
 
@@ -256,7 +357,9 @@ def test_pod_security_inspects_every_workload_kind(kind: str, synthesized: tuple
 
 def test_table_counts_findings_acknowledged_and_failing() -> None:
     finding = Finding("g", "R", "here", "m")
-    rendered = table([GateResult("g", acknowledged=[finding], failing=[finding, finding], stale=["x"])])
+    rendered = table(
+        [GateResult("g", acknowledged=[finding], failing=[finding, finding], stale=["x"])]
+    )
     assert rendered.splitlines()[0].split() == ["gate", "findings", "acknowledged", "failing"]
     assert rendered.splitlines()[2].split() == ["g", "3", "1", "3"]
 

@@ -21,7 +21,9 @@ def test_key_stack_template(key_template: Template, json_snapshot: SnapshotAsser
     assert normalized_template(key_template.to_json()) == json_snapshot
 
 
-def test_cluster_stack_template(cluster_template: Template, json_snapshot: SnapshotAssertion) -> None:
+def test_cluster_stack_template(
+    cluster_template: Template, json_snapshot: SnapshotAssertion
+) -> None:
     assert normalized_template(cluster_template.to_json()) == json_snapshot
 
 

@@ -14,7 +14,9 @@ from stacks.workload_charts import synth_manifests
 from tests.conftest import REPO_ROOT, cdk_json_context
 
 
-def test_summary_reports_stacks_key_wiring_and_manifests(shipped_config: AppConfig, tmp_path: Path) -> None:
+def test_summary_reports_stacks_key_wiring_and_manifests(
+    shipped_config: AppConfig, tmp_path: Path
+) -> None:
     context = {**cdk_json_context(), "aws:cdk:enable-path-metadata": True}  # as the CLI sets it
     app = cdk.App(outdir=str(tmp_path / "cdk.out"), context=context)
     add_app_stacks(app, shipped_config)
@@ -37,7 +39,15 @@ def test_summary_reports_stacks_key_wiring_and_manifests(shipped_config: AppConf
     summary = result.stdout
     assert "EksSecretsKey: 2 resources, termination protection on" in summary
     assert "alias alias/eks/gen-ai/secrets" in summary
-    assert "rotation on, every 365 days; DeletionPolicy Retain, UpdateReplacePolicy Retain; pending window 30 days" in summary
-    assert "encrypts ['secrets'] with EksSecretsKey/SecretsEncryptionKey/Key/Resource (alias/eks/gen-ai/secrets) via cross-stack export" in summary
+    assert (
+        "rotation on, every 365 days; DeletionPolicy Retain, UpdateReplacePolicy Retain; pending window 30 days"
+        in summary
+    )
+    assert (
+        "encrypts ['secrets'] with EksSecretsKey/SecretsEncryptionKey/Key/Resource (alias/eks/gen-ai/secrets) via cross-stack export"
+        in summary
+    )
     assert "endpoint private only; control-plane logs api, audit, authenticator" in summary
-    assert "workload/0000-secret.k8s.yaml: Secret gen-ai/gen-ai (keys GEN_AI_KEY; no values" in summary
+    assert (
+        "workload/0000-secret.k8s.yaml: Secret gen-ai/gen-ai (keys GEN_AI_KEY; no values" in summary
+    )

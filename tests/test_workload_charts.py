@@ -11,8 +11,8 @@ from typing import Any
 
 import cdk8s
 import pytest
-from eks_envelope_secrets import NamespaceChart, SecretChart, SecretMountDemoChart
 
+from eks_envelope_secrets import NamespaceChart, SecretChart, SecretMountDemoChart
 from tests.conftest import only
 
 Documents = dict[str, list[dict[str, Any]]]
@@ -24,8 +24,12 @@ def secret_volume(pod: dict[str, Any]) -> dict[str, Any]:
     return volume
 
 
-def test_cluster_admin_applies_the_namespace_and_the_deployer_the_rest(manifests: Documents) -> None:
-    kinds = {path: [document["kind"] for document in documents] for path, documents in manifests.items()}
+def test_cluster_admin_applies_the_namespace_and_the_deployer_the_rest(
+    manifests: Documents,
+) -> None:
+    kinds = {
+        path: [document["kind"] for document in documents] for path, documents in manifests.items()
+    }
     assert kinds == {
         "cluster-admin/namespace.k8s.yaml": ["Namespace"],
         "workload/0000-secret.k8s.yaml": ["Secret"],
@@ -33,7 +37,9 @@ def test_cluster_admin_applies_the_namespace_and_the_deployer_the_rest(manifests
     }
 
 
-def test_every_namespaced_object_is_in_the_app_namespace(all_documents: list[dict[str, Any]]) -> None:
+def test_every_namespaced_object_is_in_the_app_namespace(
+    all_documents: list[dict[str, Any]],
+) -> None:
     namespaced = [document for document in all_documents if document["kind"] != "Namespace"]
     assert namespaced
     assert {document["metadata"]["namespace"] for document in namespaced} == {"gen-ai"}
@@ -116,7 +122,10 @@ def test_secret_never_reaches_the_environment(demo_pod: dict[str, Any]) -> None:
 
 
 def test_pod_runs_as_a_non_root_user_and_group_of_at_least_10000(demo_pod: dict[str, Any]) -> None:
-    for context in (demo_pod["spec"]["securityContext"], demo_pod["spec"]["containers"][0]["securityContext"]):
+    for context in (
+        demo_pod["spec"]["securityContext"],
+        demo_pod["spec"]["containers"][0]["securityContext"],
+    ):
         assert context["runAsNonRoot"] is True
         assert context["runAsUser"] >= 10000
         assert context["runAsGroup"] >= 10000
@@ -167,7 +176,9 @@ def test_image_comes_from_a_registry_that_needs_no_login_and_is_pinned(
     image = demo_container["image"]
     assert image.startswith("public.ecr.aws/")
     name, _, tag = image.rpartition(":")
-    assert name and tag and tag != "latest"
+    assert name
+    assert tag
+    assert tag != "latest"
 
 
 @pytest.mark.skipif(
@@ -213,7 +224,12 @@ def test_run_as_id_below_10000_is_rejected() -> None:
     ],
 )
 def test_demo_chart_rejects_bad_props(props: dict[str, Any], message: str) -> None:
-    arguments = {"namespace": "gen-ai", "secret_name": "gen-ai", "secret_key": "GEN_AI_KEY", **props}
+    arguments = {
+        "namespace": "gen-ai",
+        "secret_name": "gen-ai",
+        "secret_key": "GEN_AI_KEY",
+        **props,
+    }
     with pytest.raises(ValueError, match=message):
         SecretMountDemoChart(cdk8s.App(), "demo", **arguments)
 
@@ -231,7 +247,8 @@ def test_demo_pod_is_isolated_by_a_deny_all_network_policy(
 ) -> None:
     policy = only(all_documents, "NetworkPolicy")["spec"]
     assert sorted(policy["policyTypes"]) == ["Egress", "Ingress"]
-    assert policy.get("ingress", []) == [] and policy.get("egress", []) == []
+    assert policy.get("ingress", []) == []
+    assert policy.get("egress", []) == []
     selected = policy["podSelector"]["matchLabels"]
     assert selected.items() <= demo_pod["metadata"]["labels"].items()
 

@@ -129,11 +129,17 @@ def describe_clusters(stacks: list[StackTemplate]) -> list[str]:
             )
             encryption = properties.get("EncryptionConfig", [])
             if not encryption:
-                lines.append("    encryption: NONE (Secrets are stored unencrypted by a customer key)")
+                lines.append(
+                    "    encryption: NONE (Secrets are stored unencrypted by a customer key)"
+                )
             for config in encryption:
                 key_arn = config["Provider"]["KeyArn"]
                 target = resolve_key(key_arn, stacks)
-                via = "cross-stack export" if "Fn::ImportValue" in json.dumps(key_arn) else "reference"
+                via = (
+                    "cross-stack export"
+                    if "Fn::ImportValue" in json.dumps(key_arn)
+                    else "reference"
+                )
                 key = (
                     f"{target[0].path_of(target[1])} ({', '.join(aliases_of(*target))}) via {via}"
                     if target
@@ -146,7 +152,9 @@ def describe_clusters(stacks: list[StackTemplate]) -> list[str]:
             endpoint = f"public for {', '.join(cidrs)} and private" if public else "private only"
             logs = [
                 entry["Type"]
-                for entry in properties.get("Logging", {}).get("ClusterLogging", {}).get("EnabledTypes", [])
+                for entry in properties.get("Logging", {})
+                .get("ClusterLogging", {})
+                .get("EnabledTypes", [])
             ]
             lines.append(f"    endpoint {endpoint}; control-plane logs {', '.join(logs) or 'none'}")
     return lines

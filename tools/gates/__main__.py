@@ -18,7 +18,15 @@ def cdk_nag(cdk_json: Path) -> GateResult:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "cdk-nag.json"
         completed = subprocess.run(
-            [sys.executable, "-m", "tools.gates.cdk_nag_gate", "--cdk-json", str(cdk_json), "--json-out", str(out)],
+            [
+                sys.executable,
+                "-m",
+                "tools.gates.cdk_nag_gate",
+                "--cdk-json",
+                str(cdk_json),
+                "--json-out",
+                str(out),
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -45,7 +53,10 @@ def table(results: list[GateResult]) -> str:
         for r in results
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 

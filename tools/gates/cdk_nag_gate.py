@@ -17,8 +17,8 @@ from typing import Any
 from unittest import mock
 
 import aws_cdk as cdk
-from constructs import IConstruct
 
+from constructs import IConstruct
 from stacks.app_stacks import add_app_stacks
 from stacks.compliance import add_compliance_checks
 from stacks.config import AppConfig
@@ -27,7 +27,15 @@ from tools.gates.result import Finding, GateResult
 GATE = "cdk-nag"
 NAG_PLUGINS = ("AwsSolutions", "NIST.800.53.R5")
 MIN_REASON_WORDS = 8
-HOLLOW_REASONS = ("false positive", "not needed", "not applicable", "n/a", "todo", "ignore", "suppress")
+HOLLOW_REASONS = (
+    "false positive",
+    "not needed",
+    "not applicable",
+    "n/a",
+    "todo",
+    "ignore",
+    "suppress",
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,9 @@ class _RecordingValidations:
         self._scope, self._real, self._log = scope, real, log
 
     def acknowledge(self, *rules: cdk.Acknowledgment) -> None:
-        self._log.extend(Acknowledgement(self._scope.node.path, rule.id, rule.reason) for rule in rules)
+        self._log.extend(
+            Acknowledgement(self._scope.node.path, rule.id, rule.reason) for rule in rules
+        )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
@@ -67,7 +77,9 @@ def recorded_acknowledgements() -> Iterator[list[Acknowledgement]]:
         yield log
 
 
-def nag_findings(config: AppConfig, context: dict[str, Any], outdir: Path) -> tuple[list[Finding], list[Acknowledgement]]:
+def nag_findings(
+    config: AppConfig, context: dict[str, Any], outdir: Path
+) -> tuple[list[Finding], list[Acknowledgement]]:
     """Every cdk-nag finding of the app, and every acknowledgement the code makes."""
     with recorded_acknowledgements() as acknowledgements:
         app = cdk.App(outdir=str(outdir), context={**context, "aws:cdk:enable-path-metadata": True})
@@ -92,7 +104,9 @@ def nag_findings(config: AppConfig, context: dict[str, Any], outdir: Path) -> tu
 def hollow(reason: str) -> bool:
     """A reason that does not explain the decision."""
     text = reason.strip().lower()
-    return len(text.split()) < MIN_REASON_WORDS or any(text.startswith(phrase) for phrase in HOLLOW_REASONS)
+    return len(text.split()) < MIN_REASON_WORDS or any(
+        text.startswith(phrase) for phrase in HOLLOW_REASONS
+    )
 
 
 def run(config: AppConfig, context: dict[str, Any], outdir: Path) -> GateResult:
@@ -118,7 +132,8 @@ def classify(findings: list[Finding], acknowledgements: list[Acknowledgement]) -
 
 def _is_nag_rule(plugin: dict[str, Any]) -> bool:
     return any(
-        str(violation.get("ruleName", "")).startswith(NAG_PLUGINS) for violation in plugin.get("violations", [])
+        str(violation.get("ruleName", "")).startswith(NAG_PLUGINS)
+        for violation in plugin.get("violations", [])
     )
 
 

@@ -31,4 +31,6 @@ def findings(assembly: Path) -> list[Finding]:
 
 
 def run(assembly: Path, config_file: Path = CONFIG_FILE) -> GateResult:
-    return classify(GATE, findings(assembly), acknowledged_rules(config_file, "ignore_checks"), config_file)
+    return classify(
+        GATE, findings(assembly), acknowledged_rules(config_file, "ignore_checks"), config_file
+    )

@@ -38,10 +38,20 @@ def findings(assembly: Path, manifests: Path, checkov: Path = CHECKOV) -> list[F
         for report in reports if isinstance(reports, list) else [reports]:
             for check in report.get("results", {}).get("failed_checks", []):
                 result.append(
-                    Finding(GATE, check["check_id"], f"{framework}:{check['resource']}", check["check_name"])
+                    Finding(
+                        GATE,
+                        check["check_id"],
+                        f"{framework}:{check['resource']}",
+                        check["check_name"],
+                    )
                 )
     return result
 
 
 def run(assembly: Path, manifests: Path, config_file: Path = CONFIG_FILE) -> GateResult:
-    return classify(GATE, findings(assembly, manifests), acknowledged_rules(config_file, "skip-check"), config_file)
+    return classify(
+        GATE,
+        findings(assembly, manifests),
+        acknowledged_rules(config_file, "skip-check"),
+        config_file,
+    )

@@ -22,7 +22,9 @@ def run(manifests: Path, kubernetes_version: str) -> GateResult:
                 kubernetes_validate.validate(document, kubernetes_version, strict=True)
             except kubernetes_validate.ValidationError as error:
                 message = str(error).splitlines()[0]
-                result.failing.append(Finding(GATE, "strict-schema", _where(path, document), message))
+                result.failing.append(
+                    Finding(GATE, "strict-schema", _where(path, document), message)
+                )
     return result
 
 

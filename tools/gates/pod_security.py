@@ -14,12 +14,25 @@ PodSpec = dict[str, Any]
 Container = dict[str, Any]
 
 ALLOWED_VOLUME_TYPES = {
-    "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret",
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
 }
 SAFE_SYSCTLS = {
-    "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.ip_unprivileged_port_start",
-    "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports",
-    "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl",
+    "kernel.shm_rmid_forced",
+    "net.ipv4.ip_local_port_range",
+    "net.ipv4.ip_unprivileged_port_start",
+    "net.ipv4.tcp_syncookies",
+    "net.ipv4.ping_group_range",
+    "net.ipv4.ip_local_reserved_ports",
+    "net.ipv4.tcp_keepalive_time",
+    "net.ipv4.tcp_fin_timeout",
+    "net.ipv4.tcp_keepalive_intvl",
     "net.ipv4.tcp_keepalive_probes",
 }
 SELINUX_TYPES = {"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"}
@@ -58,19 +71,30 @@ def _effective(spec: PodSpec, container: Container, field: str) -> Any:
 
 
 def host_process(spec: PodSpec) -> list[str]:
-    contexts = [spec.get("securityContext") or {}] + [c.get("securityContext") or {} for c in containers(spec)]
-    return ["hostProcess must not be true"] if any(
-        (ctx.get("windowsOptions") or {}).get("hostProcess") for ctx in contexts
-    ) else []
+    contexts = [spec.get("securityContext") or {}] + [
+        c.get("securityContext") or {} for c in containers(spec)
+    ]
+    return (
+        ["hostProcess must not be true"]
+        if any((ctx.get("windowsOptions") or {}).get("hostProcess") for ctx in contexts)
+        else []
+    )
 
 
 def host_namespaces(spec: PodSpec) -> list[str]:
-    return [f"{field} must not be true" for field in ("hostNetwork", "hostPID", "hostIPC") if spec.get(field)]
+    return [
+        f"{field} must not be true"
+        for field in ("hostNetwork", "hostPID", "hostIPC")
+        if spec.get(field)
+    ]
 
 
 def privileged(spec: PodSpec) -> list[str]:
-    return [f"{c.get('name')}: privileged must not be true" for c in containers(spec)
-            if (c.get("securityContext") or {}).get("privileged")]
+    return [
+        f"{c.get('name')}: privileged must not be true"
+        for c in containers(spec)
+        if (c.get("securityContext") or {}).get("privileged")
+    ]
 
 
 def capabilities_added(spec: PodSpec) -> list[str]:
@@ -84,12 +108,20 @@ def capabilities_added(spec: PodSpec) -> list[str]:
 
 
 def capabilities_dropped(spec: PodSpec) -> list[str]:
-    return [f"{c.get('name')}: must drop ALL capabilities" for c in containers(spec)
-            if "ALL" not in (((c.get("securityContext") or {}).get("capabilities") or {}).get("drop") or [])]
+    return [
+        f"{c.get('name')}: must drop ALL capabilities"
+        for c in containers(spec)
+        if "ALL"
+        not in (((c.get("securityContext") or {}).get("capabilities") or {}).get("drop") or [])
+    ]
 
 
 def host_path_volumes(spec: PodSpec) -> list[str]:
-    return [f"volume {v.get('name')}: hostPath is forbidden" for v in spec.get("volumes") or [] if "hostPath" in v]
+    return [
+        f"volume {v.get('name')}: hostPath is forbidden"
+        for v in spec.get("volumes") or []
+        if "hostPath" in v
+    ]
 
 
 def volume_types(spec: PodSpec) -> list[str]:
@@ -102,30 +134,47 @@ def volume_types(spec: PodSpec) -> list[str]:
 
 
 def host_ports(spec: PodSpec) -> list[str]:
-    return [f"{c.get('name')}: hostPort must be unset or 0" for c in containers(spec)
-            for port in c.get("ports") or [] if port.get("hostPort")]
+    return [
+        f"{c.get('name')}: hostPort must be unset or 0"
+        for c in containers(spec)
+        for port in c.get("ports") or []
+        if port.get("hostPort")
+    ]
 
 
 def app_armor(spec: PodSpec) -> list[str]:
-    contexts = [spec.get("securityContext") or {}] + [c.get("securityContext") or {} for c in containers(spec)]
-    return ["AppArmor profile must not be Unconfined"] if any(
-        (ctx.get("appArmorProfile") or {}).get("type") == "Unconfined" for ctx in contexts
-    ) else []
+    contexts = [spec.get("securityContext") or {}] + [
+        c.get("securityContext") or {} for c in containers(spec)
+    ]
+    return (
+        ["AppArmor profile must not be Unconfined"]
+        if any((ctx.get("appArmorProfile") or {}).get("type") == "Unconfined" for ctx in contexts)
+        else []
+    )
 
 
 def selinux(spec: PodSpec) -> list[str]:
     problems = []
-    contexts = [spec.get("securityContext") or {}] + [c.get("securityContext") or {} for c in containers(spec)]
+    contexts = [spec.get("securityContext") or {}] + [
+        c.get("securityContext") or {} for c in containers(spec)
+    ]
     for ctx in contexts:
         options = ctx.get("seLinuxOptions") or {}
-        if options.get("type", "") not in SELINUX_TYPES or options.get("user") or options.get("role"):
+        if (
+            options.get("type", "") not in SELINUX_TYPES
+            or options.get("user")
+            or options.get("role")
+        ):
             problems.append("seLinuxOptions may set only an allowed type")
     return problems
 
 
 def proc_mount(spec: PodSpec) -> list[str]:
-    return [f"{c.get('name')}: procMount must be Default" for c in containers(spec)
-            if (c.get("securityContext") or {}).get("procMount", "Default") != "Default"]
+    return [
+        f"{c.get('name')}: procMount must be Default"
+        for c in containers(spec)
+        if (c.get("securityContext") or {}).get("procMount", "Default") != "Default"
+    ]
 
 
 def sysctls(spec: PodSpec) -> list[str]:
@@ -134,23 +183,36 @@ def sysctls(spec: PodSpec) -> list[str]:
 
 
 def privilege_escalation(spec: PodSpec) -> list[str]:
-    return [f"{c.get('name')}: allowPrivilegeEscalation must be false" for c in containers(spec)
-            if (c.get("securityContext") or {}).get("allowPrivilegeEscalation") is not False]
+    return [
+        f"{c.get('name')}: allowPrivilegeEscalation must be false"
+        for c in containers(spec)
+        if (c.get("securityContext") or {}).get("allowPrivilegeEscalation") is not False
+    ]
 
 
 def run_as_non_root(spec: PodSpec) -> list[str]:
-    return [f"{c.get('name')}: runAsNonRoot must be true" for c in containers(spec)
-            if _effective(spec, c, "runAsNonRoot") is not True]
+    return [
+        f"{c.get('name')}: runAsNonRoot must be true"
+        for c in containers(spec)
+        if _effective(spec, c, "runAsNonRoot") is not True
+    ]
 
 
 def run_as_user(spec: PodSpec) -> list[str]:
-    return [f"{c.get('name')}: runAsUser must not be 0" for c in containers(spec)
-            if _effective(spec, c, "runAsUser") == 0]
+    return [
+        f"{c.get('name')}: runAsUser must not be 0"
+        for c in containers(spec)
+        if _effective(spec, c, "runAsUser") == 0
+    ]
 
 
 def seccomp(spec: PodSpec) -> list[str]:
-    return [f"{c.get('name')}: seccompProfile must be RuntimeDefault or Localhost" for c in containers(spec)
-            if ((_effective(spec, c, "seccompProfile") or {}).get("type")) not in ("RuntimeDefault", "Localhost")]
+    return [
+        f"{c.get('name')}: seccompProfile must be RuntimeDefault or Localhost"
+        for c in containers(spec)
+        if ((_effective(spec, c, "seccompProfile") or {}).get("type"))
+        not in ("RuntimeDefault", "Localhost")
+    ]
 
 
 RULES: dict[str, Callable[[PodSpec], list[str]]] = {

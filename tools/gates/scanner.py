@@ -15,7 +15,11 @@ from typing import Any
 
 def scan_json(command: Sequence[str], ok_codes: Sequence[int]) -> Any:
     with tempfile.TemporaryDirectory() as neutral:
-        completed = subprocess.run(list(command), cwd=neutral, capture_output=True, text=True, check=False)
+        completed = subprocess.run(
+            list(command), cwd=neutral, capture_output=True, text=True, check=False
+        )
     if completed.returncode not in ok_codes:
-        raise RuntimeError(f"{command[0]} failed ({completed.returncode}): {completed.stderr[-2000:]}")
+        raise RuntimeError(
+            f"{command[0]} failed ({completed.returncode}): {completed.stderr[-2000:]}"
+        )
     return json.loads(completed.stdout or "[]")

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from eks_envelope_secrets.secret_mount_demo_chart import SecretMountDemoChart
     from eks_envelope_secrets.secrets_encryption_key import SecretsEncryptionKey
 
+__version__ = "0.1.0"
+
 _MODULE_OF = {
     "DEFAULT_KUBERNETES_VERSION": "envelope_encrypted_cluster",
     "EnvelopeEncryptedCluster": "envelope_encrypted_cluster",
@@ -31,7 +33,17 @@ _MODULE_OF = {
     "SecretsEncryptionKey": "secrets_encryption_key",
 }
 
-__all__ = sorted(_MODULE_OF)
+__all__ = [
+    "DEFAULT_KUBERNETES_VERSION",
+    "KEYS_ANNOTATION",
+    "EnvelopeEncryptedCluster",
+    "NamespaceChart",
+    "SecretChart",
+    "SecretLeakGuard",
+    "SecretMountDemoChart",
+    "SecretsEncryptionKey",
+    "__version__",
+]
 
 
 def __getattr__(name: str) -> Any:

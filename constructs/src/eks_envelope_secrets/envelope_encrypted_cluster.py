@@ -10,13 +10,13 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from constructs import Construct
 
-from eks_envelope_secrets.secret_leak_guard import SecretLeakGuard
+from constructs import Construct
 from eks_envelope_secrets.kubernetes_names import (
     validate_eks_cluster_name,
     validate_workload_namespace,
 )
+from eks_envelope_secrets.secret_leak_guard import SecretLeakGuard
 
 DEFAULT_KUBERNETES_VERSION = eks.KubernetesVersion.V1_35
 

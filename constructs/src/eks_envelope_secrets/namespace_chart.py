@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import cdk8s
 import cdk8s_plus_35 as kplus
-from constructs import Construct
 
+from constructs import Construct
 from eks_envelope_secrets.kubernetes_names import validate_workload_namespace
 
 POD_SECURITY_LEVEL = "restricted"

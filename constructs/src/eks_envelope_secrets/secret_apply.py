@@ -38,7 +38,9 @@ class SecretValueSource:
     variable: str | None
 
     def describe(self) -> str:
-        return "standard input" if self.variable is None else f"environment variable {self.variable}"
+        return (
+            "standard input" if self.variable is None else f"environment variable {self.variable}"
+        )
 
 
 def load_manifests(paths: Sequence[Path]) -> list[dict[str, Any]]:
@@ -50,9 +52,13 @@ def load_manifests(paths: Sequence[Path]) -> list[dict[str, Any]]:
         elif path.is_file():
             files.append(path)
         else:
-            raise ApplyError(f"no manifests at {path}: run `make synth` first, or pass --manifests.")
+            raise ApplyError(
+                f"no manifests at {path}: run `make synth` first, or pass --manifests."
+            )
     if not files:
-        raise ApplyError(f"no *.yaml manifests in {', '.join(map(str, paths))}: run `make synth` first.")
+        raise ApplyError(
+            f"no *.yaml manifests in {', '.join(map(str, paths))}: run `make synth` first."
+        )
     return [
         document
         for file in files
@@ -104,7 +110,9 @@ def read_values(
     return values
 
 
-def with_values(documents: Sequence[dict[str, Any]], values: Mapping[str, str]) -> list[dict[str, Any]]:
+def with_values(
+    documents: Sequence[dict[str, Any]], values: Mapping[str, str]
+) -> list[dict[str, Any]]:
     """The documents with each declared Secret's ``data`` filled in, base64-encoded."""
     filled = []
     for document in documents:
@@ -175,7 +183,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         print(f"eks-envelope-secrets-apply: {error}", file=sys.stderr)
         return 1
     keys = ", ".join(source.key for source in sources) or "no Secret values"
-    print(f"eks-envelope-secrets-apply: applied {len(documents)} object(s) with {keys}.", file=sys.stderr)
+    print(
+        f"eks-envelope-secrets-apply: applied {len(documents)} object(s) with {keys}.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -190,7 +201,9 @@ def _without_trailing_newline(value: str) -> str:
 def _pair(item: str) -> tuple[str, str]:
     key, separator, variable = item.partition("=")
     if not separator or not key or not variable:
-        raise ApplyError(f"--value-from takes KEY=VARIABLE, e.g. GEN_AI_KEY=CI_GEN_AI_KEY, not {item!r}.")
+        raise ApplyError(
+            f"--value-from takes KEY=VARIABLE, e.g. GEN_AI_KEY=CI_GEN_AI_KEY, not {item!r}."
+        )
     return key, variable
 
 
@@ -218,7 +231,9 @@ def _parser() -> argparse.ArgumentParser:
         help="read KEY from environment variable VARIABLE (default: the variable named KEY)",
     )
     parser.add_argument("--stdin", metavar="KEY", help="read KEY's value from standard input")
-    parser.add_argument("--context", help="the kubeconfig context to use (default: the current one)")
+    parser.add_argument(
+        "--context", help="the kubeconfig context to use (default: the current one)"
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="print the manifests, values redacted; apply nothing"
     )

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 import cdk8s
 import cdk8s_plus_35 as kplus
-from constructs import Construct
 
-from eks_envelope_secrets.secret_contract import KEYS_ANNOTATION
+from constructs import Construct
 from eks_envelope_secrets.kubernetes_names import (
     validate_dns1123_subdomain,
     validate_secret_keys,
     validate_workload_namespace,
 )
+from eks_envelope_secrets.secret_contract import KEYS_ANNOTATION
 
 
 class SecretChart(cdk8s.Chart):

@@ -13,11 +13,12 @@ import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aws_cdk as cdk
 import jsii
 import yaml
+
 from constructs import Construct, IConstruct
 
 SECRET_DATA_RULE = "KubernetesSecretDataInTemplate"
@@ -68,14 +69,16 @@ class SecretLeakGuard:
         root = cdk.Stage.of(scope) or scope.node.root
         marker = f"SecretLeakGuard{abs(hash(tuple(secret_variables)))}"
         if root.node.try_find_child(marker) is None:
-            Construct(root, marker)
+            Construct(cast(Construct, root), marker)
             cdk.Validations.of(root).add_plugins(cls(secret_variables))
 
     def _violations(self, template_path: Path) -> Iterator[cdk.PolicyViolation]:
         template = json.loads(template_path.read_text(encoding="utf-8"))
         for logical_id, resource in template.get("Resources", {}).items():
             construct_path = resource.get("Metadata", {}).get("aws:cdk:path", logical_id)
-            locations = sorted(set(_secret_data_locations(resource.get("Properties", {}), "Properties")))
+            locations = sorted(
+                set(_secret_data_locations(resource.get("Properties", {}), "Properties"))
+            )
             if locations:
                 yield cdk.PolicyViolation(
                     rule_name=SECRET_DATA_RULE,

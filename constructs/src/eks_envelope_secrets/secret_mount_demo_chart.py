@@ -6,8 +6,8 @@ import shlex
 
 import cdk8s
 import cdk8s_plus_35 as kplus
-from constructs import Construct
 
+from constructs import Construct
 from eks_envelope_secrets.kubernetes_names import (
     validate_dns1123_subdomain,
     validate_env_var_name,
@@ -108,9 +108,7 @@ class SecretMountDemoChart(cdk8s.Chart):
                 seccomp_profile=kplus.SeccompProfile(type=kplus.SeccompProfileType.RUNTIME_DEFAULT),
             ),
             resources=kplus.ContainerResources(
-                cpu=kplus.CpuResources(
-                    request=kplus.Cpu.millis(10), limit=kplus.Cpu.millis(100)
-                ),
+                cpu=kplus.CpuResources(request=kplus.Cpu.millis(10), limit=kplus.Cpu.millis(100)),
                 memory=kplus.MemoryResources(
                     request=cdk8s.Size.mebibytes(16), limit=cdk8s.Size.mebibytes(32)
                 ),

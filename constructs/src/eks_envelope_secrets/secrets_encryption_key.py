@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from constructs import Construct
 
+from constructs import Construct
 from eks_envelope_secrets.kubernetes_names import validate_eks_cluster_name
 
 MIN_ROTATION_DAYS = 90
