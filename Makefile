@@ -36,6 +36,9 @@ synth: $(STAMP) $(CHECKOV_STAMP)
 	python -m tools.gates --assembly cdk.out --manifests dist
 
 test: $(STAMP) $(CHECKOV_STAMP)
+	ruff check .
+	ruff format --check .
+	cd constructs && mypy --strict src examples
 	python -m pytest
 
 # Applies dist/workload with the Secret's values from the environment (GEN_AI_KEY by default),

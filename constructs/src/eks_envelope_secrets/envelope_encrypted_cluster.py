@@ -109,6 +109,7 @@ class EnvelopeEncryptedCluster(Construct):
             default_capacity_type=eks.DefaultCapacityType.AUTOMODE,
             compute=eks.ComputeConfig(node_pools=list(AUTO_MODE_NODE_POOLS)),
         )
+        """The ``aws_eks_v2`` cluster, for access entries, add-ons and connections."""
         # A customer-managed policy (not an inline one) the cluster waits for: EKS checks the
         # role's access to the key when it creates the cluster.
         key_access = iam.ManagedPolicy(

@@ -23,6 +23,7 @@ class NamespaceChart(cdk8s.Chart):
         validate_workload_namespace("namespace", namespace)
         super().__init__(scope, id, disable_resource_name_hashes=True)
         self.namespace_name = namespace
+        """The namespace's name."""
         kplus.Namespace(
             self,
             "Namespace",

@@ -42,7 +42,9 @@ class SecretChart(cdk8s.Chart):
         validate_secret_keys("keys", keys)
         super().__init__(scope, id, namespace=namespace, disable_resource_name_hashes=True)
         self.secret_name = secret_name
+        """The Secret's name."""
         self.keys: tuple[str, ...] = tuple(keys)
+        """The keys the Secret must carry, in order."""
         self.secret = kplus.Secret(
             self,
             "Secret",
@@ -57,5 +59,6 @@ class SecretChart(cdk8s.Chart):
             type="Opaque",
             immutable=False,
         )
+        """The Secret object, without data."""
         # cdk8s-plus renders an empty ``stringData``; the shape carries no data field at all.
         cdk8s.ApiObject.of(self.secret).add_json_patch(cdk8s.JsonPatch.remove("/stringData"))

@@ -33,29 +33,39 @@ MIN_CHECKED_VALUE_LENGTH = 8
 class SecretLeakGuard:
     """Fails synthesis when a template holds a Secret's ``data``/``stringData`` or a live value.
 
-    :param secret_variables: environment variables whose values must never reach a template;
-        each is checked raw, base64-encoded and hex-encoded when it is set.
+    ``EnvelopeEncryptedCluster`` registers it on its app; register it yourself with
+    ``Validations.of(app).add_plugins(SecretLeakGuard([...]))`` for apps without that construct.
     """
 
     def __init__(
         self, secret_variables: Sequence[str] = (), environ: Mapping[str, str] | None = None
     ) -> None:
+        """:param secret_variables: environment variables whose values must never reach a
+            template; each is checked raw, base64- and hex-encoded when it is set.
+        :param environ: where to read those values (default: the process environment).
+        """
         self._secret_variables = tuple(secret_variables)
         self._environ = os.environ if environ is None else environ
 
     @property
     def name(self) -> str:
+        """The plugin's name in the validation report."""
         return GUARD_NAME
 
     @property
     def version(self) -> str:
-        return "0.1.0"
+        """The library's version."""
+        from eks_envelope_secrets import __version__
+
+        return __version__
 
     @property
     def rule_ids(self) -> list[str]:
+        """The rules a report may name."""
         return [SECRET_DATA_RULE, SECRET_VALUE_RULE]
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
+        """Called by the CDK after synthesis with the paths of every template."""
         violations = [
             violation
             for template_path in context.template_paths

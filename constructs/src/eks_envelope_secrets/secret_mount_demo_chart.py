@@ -62,7 +62,9 @@ class SecretMountDemoChart(cdk8s.Chart):
         super().__init__(scope, id, namespace=namespace, disable_resource_name_hashes=True)
 
         self.mount_path = f"{MOUNT_ROOT}/{secret_name}"
+        """Where the Secret volume is mounted, read-only."""
         self.secret_file = f"{self.mount_path}/{secret_key}"
+        """The file that holds the key's value."""
         secret_volume = kplus.Volume.from_secret(
             self,
             "SecretVolume",
@@ -89,6 +91,7 @@ class SecretMountDemoChart(cdk8s.Chart):
             ),
             volumes=[secret_volume],
         )
+        """The demo Pod."""
         container = self.pod.add_container(
             name="secret-mount-demo",
             image=image,

@@ -52,7 +52,9 @@ class SecretsEncryptionKey(Construct):
                 f"{MIN_ROTATION_DAYS} to {MAX_ROTATION_DAYS} days; pass e.g. Duration.days(365)."
             )
         self.alias_name = f"alias/eks/{cluster_name}/secrets"
+        """The key's alias, derived from the cluster name."""
         self.rotation_period = rotation
+        """How often KMS rotates the key material."""
         self.key: kms.IKey = kms.Key(
             self,
             "Key",
@@ -67,5 +69,6 @@ class SecretsEncryptionKey(Construct):
             removal_policy=RemovalPolicy.RETAIN,
             alias=self.alias_name,
         )
+        """The key; pass it to ``EnvelopeEncryptedCluster(secrets_encryption_key=...)``."""
         for administrator in administrators:
             self.key.grant_admin(administrator)
