@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_CLI_NOTICES := false
 
-.PHONY: synth test apply env clean
+.PHONY: synth test apply diff env clean
 
 env: $(STAMP) $(CHECKOV_STAMP)
 
@@ -40,6 +40,11 @@ test: $(STAMP) $(CHECKOV_STAMP)
 	ruff format --check .
 	cd constructs && mypy --strict src examples
 	python -m pytest
+
+# Offline review diff: BASE (default: merge-base with origin/main, else HEAD~1) against the
+# working tree, `cdk diff --template` for every stack, then the destructive-change gate.
+diff: $(STAMP)
+	python tools/review_diff.py
 
 # Applies dist/workload with the Secret's values from the environment (GEN_AI_KEY by default),
 # streamed to kubectl's standard input. APPLY_ARGS adds options, e.g. --context or --dry-run.
