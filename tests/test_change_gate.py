@@ -63,6 +63,11 @@ def cluster(assembly: Assembly) -> dict[str, Any]:
     ]
 
 
+def cluster_role(assembly: Assembly) -> dict[str, Any]:
+    role_id = cluster(assembly)["Properties"]["RoleArn"]["Fn::GetAtt"][0]
+    return assembly[CLUSTER_STACK]["Resources"][role_id]
+
+
 def rename(assembly: Assembly, stack: str, kind: str) -> None:
     resources = assembly[stack]["Resources"]
     old = logical_id(assembly, stack, kind)
@@ -127,6 +132,18 @@ BLOCKED: dict[str, tuple[Callable[[Assembly], None], str]] = {
         lambda a: cluster(a)["Properties"].pop("EncryptionConfig"),
         "its encryption configuration changes or is removed",
     ),
+    "pending window set by an intrinsic": (
+        lambda a: key(a)["Properties"].update(PendingWindowInDays={"Ref": "Window"}),
+        "the pending deletion window changes to a value the gate cannot compare",
+    ),
+    "cluster replaced because its role is replaced": (
+        lambda a: cluster_role(a)["Properties"].update(RoleName="renamed-cluster-role"),
+        "RoleArn refers to",
+    ),
+    "key stack renamed": (
+        lambda a: a.update(RenamedKeyStack=a.pop(KEY_STACK)),
+        "its stack is removed, so CloudFormation deletes the AWS::KMS::Key",
+    ),
     "key stack removed": (
         lambda a: a.pop(KEY_STACK),
         "its stack is removed, so CloudFormation deletes the AWS::KMS::Key",
@@ -154,7 +171,8 @@ HARMLESS: dict[str, Callable[[Assembly], None]] = {
         "EnabledTypes"
     ].append({"Type": "scheduler"}),
     "a new output": lambda a: a[CLUSTER_STACK].setdefault("Outputs", {}).update(New={"Value": "x"}),
-    "a longer pending window": lambda a: key(a)["Properties"].update(PendingWindowInDays=30),
+    "a new key description": lambda a: key(a)["Properties"].update(Description="Secrets key"),
+    "retain except on create": lambda a: key(a).update(UpdateReplacePolicy="RetainExceptOnCreate"),
     "a new stack": lambda a: a.update(Extra={"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}),
 }
 
@@ -162,6 +180,22 @@ HARMLESS: dict[str, Callable[[Assembly], None]] = {
 @pytest.mark.parametrize("case", sorted(HARMLESS))
 def test_harmless_change_passes(base: Assembly, case: str) -> None:
     assert changed(base, HARMLESS[case]) == []
+
+
+def test_stacks_inside_a_stage_are_read_by_their_deployed_name(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path / "cdk.out"))
+    stage = cdk.Stage(app, "Prod")
+    stack = cdk.Stack(stage, "Keys", stack_name="prod-keys")
+    cdk.CfnResource(stack, "Key", type="AWS::KMS::Key", properties={"EnableKeyRotation": True})
+    app.synth()
+    assembly = load_assembly(tmp_path / "cdk.out")
+    assert list(assembly) == ["prod-keys"]
+    assert changed(assembly, lambda a: a["prod-keys"]["Resources"].clear())
+
+
+def test_an_empty_base_assembly_is_an_error(tmp_path: Path, assembly_dir: Path) -> None:
+    empty = write_assembly({}, tmp_path / "empty")
+    assert main(["--base", str(empty), "--head", str(assembly_dir)], environ={}) == 2
 
 
 def test_replacement_rules_come_from_the_resource_schemas() -> None:
@@ -249,34 +283,48 @@ def git(cwd: Path, *arguments: str) -> str:
     ).stdout
 
 
-def test_make_diff_shows_the_diff_and_blocks_a_cluster_rename(tmp_path: Path) -> None:
+def make_diff(worktree: Path) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+    }
+    environment["BASE"] = "HEAD~1"
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", "diff"],
+        cwd=worktree,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def commit_setting(worktree: Path, name: str, value: object, message: str) -> None:
+    cdk_json = json.loads((worktree / "cdk.json").read_text())
+    cdk_json["context"]["eksEnvelopeSecrets"][name] = value
+    (worktree / "cdk.json").write_text(json.dumps(cdk_json, indent=2) + "\n")
+    git(worktree, "commit", "--quiet", "--all", "--message", message)
+
+
+def test_make_diff_passes_a_harmless_change_and_blocks_a_cluster_rename(tmp_path: Path) -> None:
     worktree = tmp_path / "worktree"
     git(REPO_ROOT, "worktree", "add", "--detach", str(worktree), "HEAD")
     try:
         for installed in (".venv", "node_modules"):
             (worktree / installed).symlink_to(REPO_ROOT / installed)
-        cdk_json = json.loads((worktree / "cdk.json").read_text())
-        cdk_json["context"]["eksEnvelopeSecrets"]["clusterName"] = "gen-ai-renamed"
-        (worktree / "cdk.json").write_text(json.dumps(cdk_json, indent=2) + "\n")
-        git(worktree, "commit", "--quiet", "--all", "--message", "Rename the cluster")
-        environment = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "BASE")
-        }
-        result = subprocess.run(
-            ["make", "--no-print-directory", "-o", ".venv/.installed", "diff"],
-            cwd=worktree,
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
+        commit_setting(worktree, "keyRotationDays", 180, "Rotate the key twice a year")
+        harmless = make_diff(worktree)
+        commit_setting(worktree, "clusterName", "gen-ai-renamed", "Rename the cluster")
+        rename = make_diff(worktree)
     finally:
         git(REPO_ROOT, "worktree", "remove", "--force", str(worktree))
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
+    harmless_output = harmless.stdout + harmless.stderr
+    assert harmless.returncode == 0, harmless_output
+    assert "Stack EksSecretsKey" in harmless_output
+    assert "RotationPeriodInDays" in harmless_output
+    assert "no unacknowledged destructive change" in harmless_output
+    output = rename.stdout + rename.stderr
+    assert rename.returncode != 0, output
     assert "Stack EksEncryptedCluster" in output
     assert "gen-ai-renamed" in output
     assert (

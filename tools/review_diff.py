@@ -39,9 +39,51 @@ def base_revision() -> str:
     )
 
 
-def synth(source: Path, outdir: Path, library: Path) -> None:
-    """Synthesize ``source`` with its own stacks and its own library sources."""
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(library), str(source)])}
+DEPENDENCY_FILES = (
+    "requirements.txt",
+    "package.json",
+    "package-lock.json",
+    "constructs/pyproject.toml",
+)
+
+
+def same_dependencies(base: Path, head: Path) -> bool:
+    """Whether both revisions pin the same packages, so the base can use this environment."""
+    return all(
+        (base / name).is_file() and (base / name).read_bytes() == (head / name).read_bytes()
+        for name in DEPENDENCY_FILES
+    )
+
+
+def base_environment(worktree: Path, scratch: Path) -> dict[str, str]:
+    """The environment to synthesize the base in: this one, or one built from its own pins."""
+    library = worktree / "constructs" / "src"
+    if same_dependencies(worktree, REPO):
+        return {**os.environ, "PYTHONPATH": os.pathsep.join([str(library), str(worktree)])}
+    print(
+        "The base revision pins other dependencies: installing them in an environment of its own."
+    )
+    venv = scratch / "base-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", "requirements.txt"],
+        cwd=worktree,
+        check=True,
+    )
+    path = os.pathsep.join(
+        [str(venv / "bin"), str(worktree / "node_modules" / ".bin"), os.environ["PATH"]]
+    )
+    subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=worktree,
+        env={**os.environ, "PATH": path},
+        check=True,
+    )
+    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"} | {"PATH": path}
+
+
+def synth(source: Path, outdir: Path, environment: dict[str, str]) -> None:
+    """Synthesize ``source`` into ``outdir`` in ``environment``."""
     completed = subprocess.run(
         ["cdk", "synth", "--quiet", "--no-notices", "--output", str(outdir)],
         cwd=source,
@@ -107,8 +149,9 @@ def main() -> int:
         worktree = scratch / "base"
         git("worktree", "add", "--detach", str(worktree), base)
         try:
-            synth(worktree, scratch / "base.out", worktree / "constructs" / "src")
-            synth(REPO, scratch / "head.out", REPO / "constructs" / "src")
+            synth(worktree, scratch / "base.out", base_environment(worktree, scratch))
+            head_library = os.pathsep.join([str(REPO / "constructs" / "src"), str(REPO)])
+            synth(REPO, scratch / "head.out", {**os.environ, "PYTHONPATH": head_library})
             show_diffs(scratch / "base.out", scratch / "head.out", scratch)
             allows = [
                 argument

@@ -22,4 +22,7 @@ def scan_json(command: Sequence[str], ok_codes: Sequence[int]) -> Any:
         raise RuntimeError(
             f"{command[0]} failed ({completed.returncode}): {completed.stderr[-2000:]}"
         )
-    return json.loads(completed.stdout or "[]")
+    if not completed.stdout.strip():
+        # A scanner that printed nothing did not scan: never read that as "no findings".
+        raise RuntimeError(f"{command[0]} printed no report: {completed.stderr[-2000:]}")
+    return json.loads(completed.stdout)
