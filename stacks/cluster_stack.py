@@ -80,7 +80,7 @@ class EncryptedClusterStack(Stack):
             )
         )
         for public_subnet in vpc.public_subnets:
-            Validations.of(public_subnet).acknowledge(
+            Validations.of(public_subnet.node.find_child("DefaultRoute")).acknowledge(
                 Acknowledgment(
                     id="NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW",
                     reason=(
@@ -99,9 +99,18 @@ class EncryptedClusterStack(Stack):
             version=eks.KubernetesVersion.of(config.kubernetes_version),
             public_access_cidrs=config.public_access_cidrs,
             allow_public_access_from_anywhere=config.allow_public_access_from_anywhere,
-            deployer_role_arn=config.deployer_role_arn,
+            deployer_role=(
+                iam.Role.from_role_arn(
+                    self, "DeployerRole", config.deployer_role_arn, mutable=False
+                )
+                if config.deployer_role_arn
+                else None
+            ),
             deployer_namespaces=[config.namespace],
-            cluster_admin_role_arns=config.cluster_admin_role_arns,
+            cluster_admin_roles=[
+                iam.Role.from_role_arn(self, f"ClusterAdminRole{index}", arn, mutable=False)
+                for index, arn in enumerate(config.cluster_admin_role_arns)
+            ],
             guarded_secret_variables=config.secret_keys,
         )
         cluster = self.encrypted_cluster.cluster

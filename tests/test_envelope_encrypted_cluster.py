@@ -8,6 +8,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_eks_v2 as eks
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
 
@@ -33,6 +34,33 @@ def key_export_name(app_stacks: AppStacks) -> str:
         if "Export" in output and output["Value"] == {"Fn::GetAtt": [key_id, "Arn"]}
     ]
     return str(export)
+
+
+def deployer(stack: cdk.Stack, arn: str = DEPLOYER, id: str = "Deployer") -> iam.IRole:
+    return iam.Role.from_role_arn(stack, id, arn, mutable=False)
+
+
+def test_the_same_role_twice_is_rejected_at_synth() -> None:
+    stack = cdk.Stack(cdk.App(), "Stack")
+    with pytest.raises(ValueError, match=r"is given more than one access entry"):
+        standalone_cluster(
+            stack,
+            kms.Key(stack, "Key"),
+            deployer_role=deployer(stack),
+            deployer_namespaces=["gen-ai"],
+            cluster_admin_roles=[deployer(stack, id="Admin")],
+        )
+
+
+def test_a_cluster_role_of_your_own_gets_the_key_permissions() -> None:
+    stack = cdk.Stack(cdk.App(), "Stack")
+    own_role = iam.Role.from_role_arn(
+        stack, "Own", "arn:aws:iam::123456789012:role/eks-cluster", mutable=False
+    )
+    template = standalone_cluster(stack, kms.Key(stack, "Key"), role=own_role)
+    assert the_cluster(template)["RoleArn"] == "arn:aws:iam::123456789012:role/eks-cluster"
+    (policy,) = template.find_resources("AWS::IAM::ManagedPolicy").values()
+    assert policy["Properties"]["Roles"] == ["eks-cluster"]
 
 
 def access_entry(template: Template, principal_arn: str) -> dict[str, Any]:
@@ -178,7 +206,7 @@ def test_no_access_entry_without_a_configured_role(cluster_template: Template) -
 def test_deployer_role_without_namespaces_is_rejected() -> None:
     stack = cdk.Stack(cdk.App(), "Stack")
     with pytest.raises(ValueError, match=r"deployer_namespaces is empty: name the namespaces"):
-        standalone_cluster(stack, kms.Key(stack, "Key"), deployer_role_arn=DEPLOYER)
+        standalone_cluster(stack, kms.Key(stack, "Key"), deployer_role=deployer(stack))
 
 
 def test_cluster_admin_roles_get_cluster_scoped_admin(
@@ -267,7 +295,7 @@ def test_cluster_waits_for_its_role_to_be_allowed_to_use_the_key(
     [
         ({"cluster_name": "bad name"}, r"cluster_name 'bad name' is not a valid EKS cluster name"),
         (
-            {"deployer_role_arn": DEPLOYER, "deployer_namespaces": ["default"]},
+            {"deployer_role": DEPLOYER, "deployer_namespaces": ["default"]},
             r"deployer_namespaces 'default' is shared with the cluster",
         ),
     ],
@@ -275,6 +303,8 @@ def test_cluster_waits_for_its_role_to_be_allowed_to_use_the_key(
 def test_cluster_rejects_bad_props(props: dict[str, Any], message: str) -> None:
     stack = cdk.Stack(cdk.App(), "Stack")
     arguments = {"cluster_name": "demo", **props}
+    if arguments.get("deployer_role") == DEPLOYER:
+        arguments["deployer_role"] = deployer(stack)
     with pytest.raises(ValueError, match=message):
         EnvelopeEncryptedCluster(
             stack, "Cluster", secrets_encryption_key=kms.Key(stack, "Key"), **arguments

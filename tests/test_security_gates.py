@@ -219,6 +219,13 @@ def test_checkov_lambda_skips_meet_only_the_cdk_default_security_group_provider(
         assert "CustomVpcRestrictDefaultSGCustomResourceProviderHandler" in finding.location
 
 
+def test_checkov_image_digest_skip_meets_only_the_demo_pod(checkov_findings: list[Finding]) -> None:
+    digest_findings = [finding for finding in checkov_findings if finding.rule == "CKV_K8S_43"]
+    assert [finding.location for finding in digest_findings] == [
+        "kubernetes:Pod.gen-ai.gen-ai-mount-demo"
+    ]
+
+
 def test_checkov_with_the_project_config_passes_as_a_user_runs_it(
     synthesized: tuple[Path, Path],
 ) -> None:
@@ -302,6 +309,12 @@ BREAKS: dict[str, Any] = {
     ),
     "baseline/sysctls": lambda s: s["securityContext"].update(
         sysctls=[{"name": "kernel.msgmax", "value": "1"}]
+    ),
+    "baseline/host-probes": lambda s: s["containers"][0]["livenessProbe"].update(
+        httpGet={"host": "169.254.169.254", "path": "/", "port": 80}
+    ),
+    "baseline/seccomp": lambda s: s["securityContext"].update(
+        seccompProfile={"type": "Unconfined"}
     ),
     "restricted/volume-types": lambda s: s["volumes"].append(
         {"name": "n", "nfs": {"server": "x", "path": "/"}}

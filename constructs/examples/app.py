@@ -13,6 +13,7 @@ from typing import Any
 import aws_cdk as cdk
 import cdk8s
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 
 from eks_envelope_secrets import (
     EnvelopeEncryptedCluster,
@@ -48,7 +49,9 @@ class ClusterStack(cdk.Stack):
             secrets_encryption_key=key_stack.secrets_key.key,
             vpc=ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=1),
             public_access_cidrs=["203.0.113.0/24"],
-            deployer_role_arn="arn:aws:iam::123456789012:role/payments-deployer",
+            deployer_role=iam.Role.from_role_arn(
+                self, "Deployer", "arn:aws:iam::123456789012:role/payments-deployer", mutable=False
+            ),
             deployer_namespaces=[NAMESPACE],
             guarded_secret_variables=SECRET_KEYS,
         )

@@ -182,6 +182,36 @@ def sysctls(spec: PodSpec) -> list[str]:
     return [f"sysctl {name} is not in the safe set" for name in sorted(names - SAFE_SYSCTLS)]
 
 
+def host_probes(spec: PodSpec) -> list[str]:
+    """Since Kubernetes 1.34: probes and lifecycle hooks may not name a host (e.g. IMDS)."""
+    handlers: list[tuple[str, dict[str, Any]]] = []
+    for c in containers(spec):
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            handlers.append((f"{c.get('name')}.{probe}", c.get(probe) or {}))
+        for hook in ("postStart", "preStop"):
+            handlers.append(
+                (f"{c.get('name')}.lifecycle.{hook}", (c.get("lifecycle") or {}).get(hook) or {})
+            )
+    return [
+        f"{where}: {kind}.host must be unset"
+        for where, handler in handlers
+        for kind in ("httpGet", "tcpSocket")
+        if (handler.get(kind) or {}).get("host")
+    ]
+
+
+def seccomp_not_unconfined(spec: PodSpec) -> list[str]:
+    """Baseline: no level, Pod or container, may be Unconfined."""
+    contexts = [("pod", spec.get("securityContext") or {})] + [
+        (str(c.get("name")), c.get("securityContext") or {}) for c in containers(spec)
+    ]
+    return [
+        f"{where}: seccompProfile must not be Unconfined"
+        for where, ctx in contexts
+        if (ctx.get("seccompProfile") or {}).get("type") == "Unconfined"
+    ]
+
+
 def privilege_escalation(spec: PodSpec) -> list[str]:
     return [
         f"{c.get('name')}: allowPrivilegeEscalation must be false"
@@ -199,10 +229,12 @@ def run_as_non_root(spec: PodSpec) -> list[str]:
 
 
 def run_as_user(spec: PodSpec) -> list[str]:
-    return [
+    """Checked at every level: a container's own user does not excuse a Pod-level 0."""
+    pod_level = (spec.get("securityContext") or {}).get("runAsUser") == 0
+    return (["pod: runAsUser must not be 0"] if pod_level else []) + [
         f"{c.get('name')}: runAsUser must not be 0"
         for c in containers(spec)
-        if _effective(spec, c, "runAsUser") == 0
+        if (c.get("securityContext") or {}).get("runAsUser") == 0
     ]
 
 
@@ -225,6 +257,8 @@ RULES: dict[str, Callable[[PodSpec], list[str]]] = {
     "baseline/selinux": selinux,
     "baseline/proc-mount": proc_mount,
     "baseline/sysctls": sysctls,
+    "baseline/host-probes": host_probes,
+    "baseline/seccomp": seccomp_not_unconfined,
     "restricted/volume-types": volume_types,
     "restricted/privilege-escalation": privilege_escalation,
     "restricted/run-as-non-root": run_as_non_root,

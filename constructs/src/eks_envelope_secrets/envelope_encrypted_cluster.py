@@ -60,9 +60,10 @@ class EnvelopeEncryptedCluster(Construct):
         version: eks.KubernetesVersion = DEFAULT_KUBERNETES_VERSION,
         public_access_cidrs: Sequence[str] = (),
         allow_public_access_from_anywhere: bool = False,
-        deployer_role_arn: str | None = None,
+        role: iam.IRole | None = None,
+        deployer_role: iam.IRole | None = None,
         deployer_namespaces: Sequence[str] = (),
-        cluster_admin_role_arns: Sequence[str] = (),
+        cluster_admin_roles: Sequence[iam.IRole] = (),
         additional_log_types: Sequence[eks.ClusterLoggingTypes] = (),
         guarded_secret_variables: Sequence[str] = (),
     ) -> None:
@@ -75,9 +76,11 @@ class EnvelopeEncryptedCluster(Construct):
         :param version: the Kubernetes version (default 1.35).
         :param public_access_cidrs: CIDRs allowed to reach a public endpoint; empty means private.
         :param allow_public_access_from_anywhere: the explicit opt-in ``0.0.0.0/0`` requires.
-        :param deployer_role_arn: IAM role that applies manifests with kubectl (CI).
+        :param role: your own cluster role (default: one ``aws_eks_v2`` creates with the EKS
+            Auto Mode managed policies); it is given access to the key either way.
+        :param deployer_role: IAM role that applies manifests with kubectl (CI).
         :param deployer_namespaces: namespaces the deployer may edit; required with the role.
-        :param cluster_admin_role_arns: IAM roles given cluster-admin access.
+        :param cluster_admin_roles: IAM roles given cluster-admin access.
         :param additional_log_types: control-plane logs beyond api, audit and authenticator.
         :param guarded_secret_variables: environment variables holding Secret values; synthesis
             fails if any of their values reaches a template (``SecretLeakGuard``, which also
@@ -105,6 +108,7 @@ class EnvelopeEncryptedCluster(Construct):
             secrets_encryption_key=secrets_encryption_key,
             endpoint_access=endpoint_access,
             cluster_logging=_log_types(additional_log_types),
+            role=role,
             bootstrap_cluster_creator_admin_permissions=False,
             default_capacity_type=eks.DefaultCapacityType.AUTOMODE,
             compute=eks.ComputeConfig(node_pools=list(AUTO_MODE_NODE_POOLS)),
@@ -128,7 +132,8 @@ class EnvelopeEncryptedCluster(Construct):
             self.cluster.node.default_child.node.add_dependency(key_access)
         _acknowledge_eks_managed_policies(self.cluster)
 
-        if deployer_role_arn is not None:
+        _require_one_access_entry_per_role(deployer_role, cluster_admin_roles)
+        if deployer_role is not None:
             if not deployer_namespaces:
                 raise ValueError(
                     "deployer_namespaces is empty: name the namespaces the deployer role may "
@@ -136,7 +141,7 @@ class EnvelopeEncryptedCluster(Construct):
                 )
             self.cluster.grant_access(
                 "Deployer",
-                deployer_role_arn,
+                deployer_role.role_arn,
                 [
                     eks.AccessPolicy.from_access_policy_name(
                         DEPLOYER_ACCESS_POLICY,
@@ -148,10 +153,10 @@ class EnvelopeEncryptedCluster(Construct):
                     )
                 ],
             )
-        for index, admin_role_arn in enumerate(cluster_admin_role_arns):
+        for index, admin_role in enumerate(cluster_admin_roles):
             self.cluster.grant_access(
                 f"ClusterAdmin{index}",
-                admin_role_arn,
+                admin_role.role_arn,
                 [
                     eks.AccessPolicy.from_access_policy_name(
                         CLUSTER_ADMIN_ACCESS_POLICY,
@@ -159,6 +164,20 @@ class EnvelopeEncryptedCluster(Construct):
                     )
                 ],
             )
+
+
+def _require_one_access_entry_per_role(
+    deployer_role: iam.IRole | None, cluster_admin_roles: Sequence[iam.IRole]
+) -> None:
+    """EKS accepts one access entry per principal; a duplicate would fail only at deploy time."""
+    arns = [role.role_arn for role in [deployer_role, *cluster_admin_roles] if role is not None]
+    known = [arn for arn in arns if not Token.is_unresolved(arn)]
+    duplicates = sorted({arn for arn in known if known.count(arn) > 1})
+    if duplicates:
+        raise ValueError(
+            f"{', '.join(duplicates)} is given more than one access entry (deployer_role and "
+            "cluster_admin_roles): EKS allows one per role; pass each role once."
+        )
 
 
 EKS_MANAGED_POLICIES: dict[str, tuple[str, ...]] = {
