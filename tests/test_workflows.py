@@ -142,6 +142,24 @@ def test_deploy_is_protected_serialized_and_never_echoes_the_key() -> None:
     assert not any("GEN_AI_KEY" in script for script in scripts)
 
 
+def test_deploy_runs_the_destructive_change_gate_before_credentials() -> None:
+    names = [
+        step.get("name", step.get("uses", ""))
+        for step in steps(workflow("deploy.yml")["jobs"]["deploy"])
+    ]
+    gate = names.index("Destructive-change gate against the previous main")
+    credentials = next(i for i, name in enumerate(names) if "configure-aws-credentials" in name)
+    assert gate < credentials
+
+
+def test_release_checks_the_tag_against_the_version() -> None:
+    build = workflow("release.yml")["jobs"]["build"]
+    check = next(
+        step for step in steps(build) if step.get("name") == "The tag is the library's version"
+    )
+    assert "__version__" in check["run"]
+
+
 def test_release_builds_checks_and_publishes_with_trusted_publishing() -> None:
     release = workflow("release.yml")
     assert release[True]["push"]["tags"] == ["v*"]
