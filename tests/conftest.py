@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,22 @@ def offline_environment(home: Path) -> dict[str, str]:
         CDK_DISABLE_VERSION_CHECK="1",
     )
     return environment
+
+
+def run_make(
+    cwd: Path, arguments: list[str], environment: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """`make` as a person runs it, not as a child of the `make test` that runs pytest."""
+    clean = {k: v for k, v in environment.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    return subprocess.run(
+        ["make", "--no-print-directory", *arguments],
+        cwd=cwd,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="session")

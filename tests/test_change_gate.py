@@ -16,7 +16,7 @@ import pytest
 from eks_envelope_secrets.change_gate import create_only_properties, dangers, load_assembly, main
 from stacks.app_stacks import add_app_stacks
 from stacks.config import AppConfig
-from tests.conftest import REPO_ROOT, cdk_json_context
+from tests.conftest import REPO_ROOT, cdk_json_context, run_make
 
 Assembly = dict[str, dict[str, Any]]
 KEY_STACK, CLUSTER_STACK = "EksSecretsKey", "EksEncryptedCluster"
@@ -284,19 +284,7 @@ def git(cwd: Path, *arguments: str) -> str:
 
 
 def make_diff(worktree: Path) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")
-    }
-    environment["BASE"] = "HEAD~1"
-    return subprocess.run(
-        ["make", "--no-print-directory", "-o", ".venv/.installed", "diff"],
-        cwd=worktree,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    return run_make(worktree, ["-o", ".venv/.installed", "diff"], {**os.environ, "BASE": "HEAD~1"})
 
 
 def commit_setting(worktree: Path, name: str, value: object, message: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import yaml
 
 from eks_envelope_secrets.secret_leak_guard import encodings
-from tests.conftest import REPO_ROOT, offline_environment
+from tests.conftest import REPO_ROOT, offline_environment, run_make
 from tests.fake_kubectl import FakeKubectl, install_fake_kubectl
 
 # Installed third-party code, and git's compressed objects (nothing is committed here).
@@ -55,23 +54,10 @@ def delivery(canary: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     work = tmp_path_factory.mktemp("kubectl")
     kubectl = install_fake_kubectl(work, sys.executable)
     environment = offline_environment(tmp_path_factory.mktemp("home"))
-    for variable in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS"):
-        environment.pop(variable, None)
     environment.update(
         GEN_AI_KEY=canary, PATH=f"{kubectl.path.parent}{os.pathsep}{environment['PATH']}"
     )
-    runs = [
-        subprocess.run(
-            ["make", "--no-print-directory", target],
-            cwd=REPO_ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
-        for target in ("synth", "apply")
-    ]
+    runs = [run_make(REPO_ROOT, [target], environment) for target in ("synth", "apply")]
     new_temp_files = [
         path
         for path, mtime in files_under(temp_root).items()
