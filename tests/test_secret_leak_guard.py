@@ -46,6 +46,15 @@ def synth_report(app: cdk.App, tmp_path: Path) -> str:
     return (tmp_path / "cdk.out" / "validation-report.json").read_text(encoding="utf-8")
 
 
+def ssm_parameter(stack: cdk.Stack, value: str) -> None:
+    cdk.CfnResource(
+        stack,
+        "Parameter",
+        type="AWS::SSM::Parameter",
+        properties={"Type": "String", "Value": value},
+    )
+
+
 def kubernetes_resource(stack: cdk.Stack, properties: dict[str, Any]) -> None:
     cdk.CfnResource(stack, "Manifest", type=KUBERNETES_RESOURCE, properties=properties)
 
@@ -107,12 +116,7 @@ def test_value_of_a_guarded_variable_in_a_template_fails_synthesis(
 ) -> None:
     app, stack = guarded_app(tmp_path, environ={"GEN_AI_KEY": CANARY})
     cdk.CfnOutput(stack, "Leak", value=leaked)
-    cdk.CfnResource(
-        stack,
-        "Parameter",
-        type="AWS::SSM::Parameter",
-        properties={"Type": "String", "Value": leaked},
-    )
+    ssm_parameter(stack, leaked)
     report = synth_report(app, tmp_path)
     assert "SecretValueInTemplate" in report
     assert "environment variable GEN_AI_KEY" in report
@@ -120,12 +124,7 @@ def test_value_of_a_guarded_variable_in_a_template_fails_synthesis(
 
 def test_report_never_contains_the_value(tmp_path: Path) -> None:
     app, stack = guarded_app(tmp_path, environ={"GEN_AI_KEY": CANARY})
-    cdk.CfnResource(
-        stack,
-        "Parameter",
-        type="AWS::SSM::Parameter",
-        properties={"Type": "String", "Value": CANARY},
-    )
+    ssm_parameter(stack, CANARY)
     report = synth_report(app, tmp_path)
     assert CANARY not in report
     assert base64.b64encode(CANARY.encode()).decode() not in report
@@ -133,22 +132,20 @@ def test_report_never_contains_the_value(tmp_path: Path) -> None:
 
 def test_unset_or_short_variables_are_not_matched(tmp_path: Path) -> None:
     app, stack = guarded_app(tmp_path, environ={"GEN_AI_KEY": "abc"})
-    cdk.CfnResource(
-        stack,
-        "Parameter",
-        type="AWS::SSM::Parameter",
-        properties={"Type": "String", "Value": "abcabc"},
-    )
+    ssm_parameter(stack, "abcabc")
     app.synth()
 
 
-def test_the_app_registers_the_guard_for_its_secret_keys(shipped_config: Any) -> None:
+def test_the_app_guards_its_secret_keys(
+    shipped_config: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stacks.app_stacks import add_app_stacks
     from tests.conftest import cdk_json_context
 
-    app = cdk.App(context=cdk_json_context())
+    monkeypatch.setenv("GEN_AI_KEY", CANARY)
+    app = cdk.App(outdir=str(tmp_path / "cdk.out"), context=cdk_json_context())
     stacks = add_app_stacks(app, shipped_config)
-    assert [
-        child.node.id for child in app.node.children if child.node.id.startswith("SecretLeakGuard")
-    ]
-    assert stacks.cluster.encrypted_cluster is not None
+    cdk.CfnOutput(stacks.cluster, "Leak", value=CANARY)
+    report = synth_report(app, tmp_path)
+    assert "SecretValueInTemplate" in report
+    assert "environment variable GEN_AI_KEY" in report

@@ -110,26 +110,40 @@ class SecretLeakGuard:
                         )
                     ],
                 )
-            resource_text = json.dumps(resource)
-            for variable in self._leaked_variables(resource_text):
-                yield cdk.PolicyViolation(
-                    rule_name=SECRET_VALUE_RULE,
-                    description=(
-                        f"{construct_path} contains the value of the environment variable "
-                        f"{variable} (raw or encoded)."
-                    ),
-                    fix=(
-                        f"Do not pass {variable}'s value to any construct; supply it at deploy "
-                        "time with eks-envelope-secrets-apply, which streams it to kubectl."
-                    ),
-                    violating_resources=[
-                        cdk.PolicyViolatingResource(
-                            resource_logical_id=logical_id,
-                            template_path=str(template_path),
-                            locations=["Properties"],
-                        )
-                    ],
+        yield from self._value_violations(template, template_path)
+
+    def _value_violations(
+        self, template: dict[str, Any], template_path: Path
+    ) -> Iterator[cdk.PolicyViolation]:
+        """A guarded value anywhere: resources, outputs, parameters, metadata, mappings."""
+        for section, body in template.items():
+            entries = body.items() if isinstance(body, dict) else [(section, body)]
+            for name, entry in entries:
+                where = (
+                    entry.get("Metadata", {}).get("aws:cdk:path", name)
+                    if isinstance(entry, dict) and section == "Resources"
+                    else f"{section}/{name}"
                 )
+                for variable in self._leaked_variables(json.dumps(entry)):
+                    yield cdk.PolicyViolation(
+                        rule_name=SECRET_VALUE_RULE,
+                        description=(
+                            f"{where} contains the value of the environment variable "
+                            f"{variable} (raw or encoded)."
+                        ),
+                        fix=(
+                            f"Do not pass {variable}'s value to any construct; supply it at "
+                            "deploy time with eks-envelope-secrets-apply, which streams it to "
+                            "kubectl."
+                        ),
+                        violating_resources=[
+                            cdk.PolicyViolatingResource(
+                                resource_logical_id=str(name),
+                                template_path=str(template_path),
+                                locations=[section],
+                            )
+                        ],
+                    )
 
     def _leaked_variables(self, text: str) -> Iterator[str]:
         for variable in self._secret_variables:
