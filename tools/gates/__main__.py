@@ -75,7 +75,7 @@ def main() -> int:
     ]
     for problem in problems:
         print(f"  FAILING {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return 0 if all(result.passed for result in results) else 1
 
 
 if __name__ == "__main__":
